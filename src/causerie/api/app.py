@@ -1,0 +1,70 @@
+"""The app factory. Nothing is created at import time: engines load in the lifespan, from settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from causerie import __version__
+from causerie.api.chat.router import router as chat_router
+from causerie.api.chat.service import ChatService
+from causerie.api.completions.router import router as completions_router
+from causerie.api.completions.service import CompletionService
+from causerie.api.errors import install_error_handlers
+from causerie.api.health.router import router as health_router
+from causerie.api.metrics import Metrics, MetricsMiddleware
+from causerie.api.middleware import BodyLimit
+from causerie.api.models.router import router as models_router
+from causerie.api.models.service import ModelService
+from causerie.engines.pool import EnginePool
+from causerie.settings import Settings
+
+
+@dataclass
+class Services:
+    pool: EnginePool
+    chat: ChatService
+    completions: CompletionService
+    models: ModelService
+
+
+def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Services:
+    return Services(
+        pool=pool,
+        chat=ChatService(pool, metrics, settings),
+        completions=CompletionService(pool, metrics, settings),
+        models=ModelService(pool, started=int(time.time())),
+    )
+
+
+def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
+    """The ASGI app. Pass `pool` to serve engines you built (tests pass a FakeEngine); otherwise the
+    configured models are loaded at startup and closed at shutdown."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = pool is None
+        active = pool or EnginePool.load(settings)
+        app.state.services = build_services(active, metrics, settings)
+        try:
+            yield
+        finally:
+            if owned:
+                active.close()
+
+    app = FastAPI(title="causerie", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.metrics = metrics
+    if pool is not None:  # usable without running the lifespan (e.g. some test clients)
+        app.state.services = build_services(pool, metrics, settings)
+    install_error_handlers(app)
+    for router in (chat_router, completions_router, models_router, health_router):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

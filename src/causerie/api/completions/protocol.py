@@ -1,0 +1,48 @@
+"""Wire models of POST /v1/completions (legacy text completion), in OpenAI's reference order."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from causerie.api.common import ModelFacts, StopField, StreamOptions, UsageInfo
+
+
+class CompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    model: str | None = None
+    prompt: str | list[str]
+    echo: bool = False
+    frequency_penalty: float | None = Field(None, ge=-2, le=2)
+    logprobs: int | None = None
+    max_tokens: int | None = Field(16, ge=1)
+    n: int = Field(1, ge=1, le=16)
+    presence_penalty: float | None = Field(None, ge=-2, le=2)
+    seed: int | None = None
+    stop: StopField = None
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    suffix: str | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, ge=0, le=1)
+    user: str | None = None
+
+
+class CompletionChoice(BaseModel):
+    text: str
+    index: int
+    logprobs: None = None
+    finish_reason: str | None
+
+
+class Completion(BaseModel):
+    id: str
+    object: Literal["text_completion"] = "text_completion"
+    created: int
+    model: str
+    system_fingerprint: str
+    choices: list[CompletionChoice]
+    usage: UsageInfo | None = None
+    causerie: ModelFacts | None = None

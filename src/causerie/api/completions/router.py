@@ -1,0 +1,20 @@
+"""POST /v1/completions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+
+from causerie.api.auth import require_api_key
+from causerie.api.completions.protocol import Completion, CompletionRequest
+from causerie.api.streaming import EventStreamResponse, stream_error_renderer
+
+router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(require_api_key)])
+
+
+@router.post("/completions", response_model=Completion)
+async def completions(body: CompletionRequest, request: Request) -> Response:
+    result = await request.app.state.services.completions.create(body, stream_error_renderer(request))
+    if isinstance(result, Completion):
+        return JSONResponse(result.model_dump(mode="json"))
+    return EventStreamResponse(result)

@@ -1,0 +1,81 @@
+"""One error shape for the whole HTTP surface: OpenAI's `{"error": {message, type, param, code}}`.
+
+Every failure path goes through these handlers, in the language of the request's Accept-Language."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from causerie.errors import CauserieError
+from causerie.i18n import lang_from_header, t
+
+log = logging.getLogger("causerie.api")
+
+
+def request_lang(request: Request) -> str:
+    fallback = getattr(request.app.state, "settings", None)
+    return lang_from_header(request.headers.get("accept-language"), fallback.lang if fallback else "auto")
+
+
+def error_body(message: str, type_: str, param: str | None = None, code: str | None = None) -> dict:
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
+def error_response(error: CauserieError, lang: str) -> JSONResponse:
+    headers = getattr(error, "headers", None)
+    return JSONResponse(error.to_openai(lang), status_code=error.status, headers=headers)
+
+
+def _field_path(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def _validation_response(exc: RequestValidationError, lang: str) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid", "type": ""}
+    if first.get("type") == "json_invalid":
+        detail = first.get("ctx", {}).get("error", first.get("msg"))
+        body = error_body(t("api.invalid_json", lang, detail=detail), "invalid_request_error", None, "invalid_json")
+        return JSONResponse(body, status_code=400)
+    field = _field_path(tuple(first.get("loc", ())))
+    message = t("api.invalid_field", lang, field=field, detail=first.get("msg", "invalid"))
+    return JSONResponse(error_body(message, "invalid_request_error", field, "invalid_value"), status_code=400)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CauserieError)
+    async def _causerie(request: Request, exc: CauserieError) -> JSONResponse:
+        return error_response(exc, request_lang(request))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc, request_lang(request))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        lang = request_lang(request)
+        if exc.status_code == 404:
+            message, code = t("api.not_found", lang, path=request.url.path), "not_found"
+        elif exc.status_code == 405:
+            message = t("api.method_not_allowed", lang, method=request.method, path=request.url.path)
+            code = "method_not_allowed"
+        else:
+            message, code = str(exc.detail), None
+        return JSONResponse(error_body(message, "invalid_request_error", None, code), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        message = t("api.internal", request_lang(request), detail=type(exc).__name__)
+        return JSONResponse(error_body(message, "server_error", None, "internal_error"), status_code=500)
+
+
+def sse_error(error: CauserieError, lang: str) -> bytes:
+    """An error inside an already-started stream: a final event, as vLLM and OpenAI do."""
+    return b"data: " + json.dumps(error.to_openai(lang)).encode() + b"\n\n"

@@ -1,0 +1,116 @@
+"""One generation's trip through an engine, shared by the chat and text-completion services.
+
+It checks the request against the engine's capabilities, waits for the first chunk before anything is
+sent (so an early failure such as a context overflow is still a clean 4xx), keeps the metrics, and
+makes sure the engine is told to stop when the client goes away.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+
+from causerie.api.metrics import Metrics
+from causerie.engines.aio import stream_async
+from causerie.engines.base import Chunk, Engine, GenerationRequest, Usage
+from causerie.errors import InvalidRequest
+
+SSE_DONE = b"data: [DONE]\n\n"
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(12)}"
+
+
+def sse(payload_json: str) -> bytes:
+    return b"data: " + payload_json.encode() + b"\n\n"
+
+
+def check_capabilities(engine: Engine, request: GenerationRequest, *, tools: object = None,
+                       logprobs: object = None) -> None:
+    caps = engine.capabilities
+    if tools:
+        raise InvalidRequest("api.unsupported", param="tools", field="tools", value="[…]",
+                             hint="Tool calls are not supported yet.")
+    if logprobs:
+        raise InvalidRequest("api.unsupported", param="logprobs", field="logprobs", value=logprobs,
+                             hint="Set logprobs to false.")
+    if request.n > caps.max_choices:
+        raise InvalidRequest("api.n_limit", param="n", value=request.n, limit=caps.max_choices)
+    if request.response_format and not caps.json_schema:
+        raise InvalidRequest("api.unsupported", param="response_format", field="response_format",
+                             value=request.response_format.get("type"), hint=f"{engine.name} cannot enforce JSON.")
+
+
+class Generation:
+    def __init__(self, engine: Engine, request: GenerationRequest, metrics: Metrics):
+        self.engine, self.request, self.metrics = engine, request, metrics
+        self.usage = Usage()
+        self._first: Chunk | None = None
+        self._stream = stream_async(engine, request)
+        self._started = time.perf_counter()
+
+    async def start(self) -> None:
+        """Wait for the first chunk; errors raised here become plain HTTP errors."""
+        self.metrics.generation_started(self.engine.name, self.engine.capabilities.parallel_slots)
+        try:
+            self._first = await anext(self._stream)
+        except StopAsyncIteration:
+            self._first = None
+        except BaseException:
+            await self.finish()
+            raise
+        self.metrics.ttft.labels(self.engine.name).observe(time.perf_counter() - self._started)
+
+    async def chunks(self) -> AsyncIterator[Chunk]:
+        try:
+            if self._first is not None:
+                yield self._note(self._first)
+                async for chunk in self._stream:
+                    yield self._note(chunk)
+        finally:
+            await self.finish()
+
+    def _note(self, chunk: Chunk) -> Chunk:
+        if chunk.usage is not None:
+            self.usage = chunk.usage
+        return chunk
+
+    async def finish(self) -> None:
+        if self._stream is None:
+            return
+        self.request.cancel.set()
+        stream, self._stream = self._stream, None
+        await stream.aclose()
+        self.metrics.generation_ended(self.engine.name, self.engine.capabilities.parallel_slots)
+        self.metrics.tokens.labels(self.engine.name, "prompt").inc(self.usage.prompt_tokens)
+        self.metrics.tokens.labels(self.engine.name, "completion").inc(self.usage.completion_tokens)
+
+
+async def collect(generation: Generation, n: int) -> tuple[list[str], list[str | None]]:
+    """Texts and finish reasons of all `n` choices."""
+    texts: list[list[str]] = [[] for _ in range(n)]
+    finishes: list[str | None] = [None] * n
+    async for chunk in generation.chunks():
+        if chunk.index < n:
+            texts[chunk.index].append(chunk.text)
+            finishes[chunk.index] = chunk.finish_reason or finishes[chunk.index]
+    return ["".join(parts) for parts in texts], finishes
+
+
+async def event_stream(generation: Generation, render: Callable[[Chunk], str | None],
+                       head: list[str], tail: Callable[[], list[str]], on_error: Callable[[Exception], bytes]
+                       ) -> AsyncIterator[bytes]:
+    """SSE framing: `head` events, one event per rendered chunk, `tail` events, then [DONE]."""
+    try:
+        for event in head:
+            yield sse(event)
+        async for chunk in generation.chunks():
+            if (event := render(chunk)) is not None:
+                yield sse(event)
+        for event in tail():
+            yield sse(event)
+    except Exception as error:  # noqa: BLE001 - a started stream can only report errors in-band
+        yield on_error(error)
+    yield SSE_DONE

@@ -1,0 +1,30 @@
+"""GET /health (liveness and what is loaded) and GET /metrics (Prometheus)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from causerie import __version__
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health(request: Request) -> dict:
+    pool = request.app.state.services.pool
+    return {
+        "status": "ok",
+        "version": __version__,
+        "default_model": pool.default,
+        "models": {name: {"engine": e.kind, "in_flight": _in_flight(request, name)} for name, e in pool.engines.items()},
+    }
+
+
+def _in_flight(request: Request, model: str) -> int:
+    return int(request.app.state.metrics.in_flight.labels(model)._value.get())
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,162 @@
+"""The local engine: llama.cpp's server running in process through xllamacpp.
+
+It gives continuous batching over parallel slots, grammar-constrained JSON, the GGUF's chat template, and
+prompt-cache reuse across the turns of a conversation (a slot is picked by longest common prefix).
+"""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest
+from causerie.engines.openai_chunks import chunks_from, request_body
+from causerie.errors import ContextOverflow, EngineFailure, InvalidRequest, ModelError
+from causerie.models.card import ModelCard
+from causerie.settings import Settings
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class LocalOptions:
+    threads: int = 2
+    context_size: int = 8192
+    parallel: int = 4
+    batch_size: int = 512
+    kv_unified: bool = True
+    gpu_layers: int = 0
+    verbose: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalOptions:
+        return cls(
+            threads=settings.threads, context_size=settings.context_size, parallel=settings.parallel,
+            batch_size=settings.batch_size, kv_unified=settings.kv_unified, gpu_layers=settings.gpu_layers,
+            verbose=settings.verbose_engine,
+        )
+
+
+def _server_params(path: str, options: LocalOptions, internal_key: str) -> Any:
+    import xllamacpp  # imported here: loading the native library is work, and nothing runs at import time
+
+    params = xllamacpp.CommonParams()
+    params.model.path = path
+    params.n_ctx = options.context_size
+    params.n_parallel = options.parallel
+    params.n_batch = options.batch_size
+    params.kv_unified = options.kv_unified
+    params.n_gpu_layers = options.gpu_layers
+    params.cpuparams.n_threads = options.threads
+    params.cpuparams_batch.n_threads = options.threads
+    params.cont_batching = True
+    params.cache_prompt = True
+    params.endpoint_metrics = True
+    # llama.cpp also opens its own loopback listener; a random key keeps other local processes out of it.
+    params.api_keys = [internal_key]
+    params.verbosity = 3 if options.verbose else -1
+    return params
+
+
+def error_from(payload: dict[str, Any]) -> Exception:
+    """llama.cpp's error object as a causerie error."""
+    error = payload.get("error") or {}
+    if error.get("type") == "exceed_context_size_error":
+        return ContextOverflow(requested=error.get("n_prompt_tokens", 0), limit=error.get("n_ctx", 0))
+    if error.get("code") == 400 or error.get("type") == "invalid_request_error":
+        return InvalidRequest("api.engine_error", detail=error.get("message", "?"))
+    return EngineFailure("api.engine_error", detail=error.get("message", "?"))
+
+
+class LocalEngine(Engine):
+    kind = "local"
+
+    def __init__(self, card: ModelCard, options: LocalOptions | None = None):
+        super().__init__(card)
+        if not card.path:
+            raise ModelError("model.path_missing", path=card.name)
+        self.options = options or LocalOptions()
+        self.capabilities = Capabilities(
+            json_schema=True, grammar=True, tokenize=True, prompt_cache=True,
+            parallel_slots=self.options.parallel, max_choices=self.options.parallel,
+        )
+        self._key = secrets.token_urlsafe(24)
+        self._http: httpx.Client | None = None
+        try:
+            import xllamacpp
+
+            self._server = xllamacpp.Server(_server_params(card.path, self.options, self._key))
+        except Exception as exc:  # the native loader raises plain exceptions
+            raise ModelError("model.load_failed", name=card.name, reason=str(exc)) from exc
+
+    @classmethod
+    def from_settings(cls, card: ModelCard, settings: Settings) -> LocalEngine:
+        return cls(card, LocalOptions.from_settings(settings))
+
+    @property
+    def context_length(self) -> int:
+        per_slot = self.options.context_size // (1 if self.options.kv_unified else self.options.parallel)
+        return min(per_slot, self.card.context_length or per_slot)
+
+    def generate(self, request: GenerationRequest) -> Iterator[Chunk]:
+        inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+        def on_chunk(payload: dict) -> bool:
+            inbox.put(payload)
+            return request.cancel.is_set()  # True tells llama.cpp to stop and free the slot
+
+        worker = threading.Thread(
+            target=self._run, args=(request, on_chunk, inbox), name="causerie-local", daemon=True
+        )
+        worker.start()
+        try:
+            while (item := inbox.get()) is not _DONE:
+                if isinstance(item, Exception):
+                    raise item
+                if "error" in item:
+                    raise error_from(item)
+                yield from chunks_from(item)
+        finally:
+            request.cancel.set()
+
+    def _run(self, request: GenerationRequest, on_chunk: Any, inbox: queue.SimpleQueue) -> None:
+        handler = self._server.handle_chat_completions if request.is_chat else self._server.handle_completions
+        try:
+            result = handler(request_body(request), on_chunk)
+            if isinstance(result, dict) and "error" in result:
+                inbox.put(result)
+        except ValueError as exc:
+            inbox.put(InvalidRequest("api.engine_error", detail=str(exc)))
+        except Exception as exc:  # keep the consumer from waiting forever
+            inbox.put(EngineFailure("api.engine_error", detail=str(exc)))
+        finally:
+            inbox.put(_DONE)
+
+    def _internal(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(
+                base_url=self._server.listening_address, headers={"Authorization": f"Bearer {self._key}"},
+                timeout=30.0, trust_env=False,
+            )
+        return self._http
+
+    def count_tokens(self, text: str) -> int:
+        response = self._internal().post("/tokenize", json={"content": text})
+        response.raise_for_status()
+        return len(response.json()["tokens"])
+
+    def metrics_text(self) -> str:
+        return self._server.handle_metrics()
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+        # Dropping the last reference stops llama.cpp's threads and frees the model.
+        self.__dict__.pop("_server", None)

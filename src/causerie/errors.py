@@ -1,0 +1,96 @@
+"""Errors that reach a user. Each carries a catalogue key, values for the message, and the HTTP
+status, OpenAI `type`, `code` and `param` it maps to; the CLI prints it, the API renders it."""
+
+from __future__ import annotations
+
+from causerie.i18n import t
+
+
+class CauserieError(Exception):
+    status = 500
+    type = "server_error"
+    code: str | None = None
+
+    def __init__(self, key: str, *, param: str | None = None, code: str | None = None, **values: object):
+        self.key = key
+        self.values = values
+        self.param = param
+        if code:
+            self.code = code
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.values)
+
+    def to_openai(self, lang: str | None = None) -> dict:
+        return {"error": {"message": self.message(lang), "type": self.type, "param": self.param, "code": self.code}}
+
+
+class InvalidRequest(CauserieError):
+    status = 400
+    type = "invalid_request_error"
+
+
+class ContextOverflow(InvalidRequest):
+    code = "context_length_exceeded"
+
+    def __init__(self, requested: int, limit: int):
+        super().__init__("api.context_overflow", param="messages", requested=requested, limit=limit)
+
+
+class AuthError(CauserieError):
+    status = 401
+    type = "invalid_request_error"
+    code = "invalid_api_key"
+
+
+class NotFound(CauserieError):
+    status = 404
+    type = "invalid_request_error"
+
+
+class UnknownModel(NotFound):
+    code = "model_not_found"
+
+    def __init__(self, name: str, available: list[str]):
+        super().__init__("model.unknown", param="model", name=name, available=", ".join(available) or "-")
+        self.available = available
+
+
+class PayloadTooLarge(CauserieError):
+    status = 413
+    type = "invalid_request_error"
+    code = "request_too_large"
+
+
+class ModelError(CauserieError):
+    """A model cannot be used: not installed, refused by verification, or failed to load."""
+
+    status = 503
+    type = "server_error"
+    code = "model_unavailable"
+
+
+class IntegrityError(ModelError):
+    code = "integrity_check_failed"
+
+
+class EngineFailure(CauserieError):
+    status = 500
+    type = "server_error"
+    code = "engine_error"
+
+
+class UpstreamError(CauserieError):
+    """A remote engine's server answered an error or could not be reached."""
+
+    status = 502
+    type = "server_error"
+    code = "upstream_error"
+
+    def __init__(self, key: str, *, status: int | None = None, **values: object):
+        super().__init__(key, **values)
+        if status is not None and 400 <= status < 500:
+            # The client's request was at fault: pass the remote's 4xx through.
+            self.status = status
+            self.type = "invalid_request_error"

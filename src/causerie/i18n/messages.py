@@ -1,0 +1,205 @@
+"""The catalogue: key -> {"fr": ..., "en": ...}. A test checks both languages and placeholders match."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- models and assembly ---
+    "model.unknown": {
+        "fr": "Modèle inconnu : « {name} ». Modèles disponibles : {available}.",
+        "en": "Unknown model: '{name}'. Available models: {available}.",
+    },
+    "model.not_installed": {
+        "fr": "Le modèle « {name} » n'est pas installé (paquet manquant : {package}). "
+        "Installez-le avec : causerie models install {name}",
+        "en": "Model '{name}' is not installed (missing package: {package}). "
+        "Install it with: causerie models install {name}",
+    },
+    "model.size_mismatch": {
+        "fr": "Le fichier du modèle « {name} » a une taille de {actual} octets au lieu de {expected}. "
+        "Il est refusé. Réinstallez-le avec : causerie models install {name}",
+        "en": "The file of model '{name}' is {actual} bytes instead of {expected}. It is refused. "
+        "Reinstall it with: causerie models install {name}",
+    },
+    "model.hash_mismatch": {
+        "fr": "Empreinte SHA-256 incorrecte pour « {name} » : {actual} au lieu de {expected}. "
+        "Le fichier a pu être altéré ; il est refusé. Réinstallez-le avec : causerie models install {name}",
+        "en": "Wrong SHA-256 for '{name}': {actual} instead of {expected}. The file may have been "
+        "tampered with; it is refused. Reinstall it with: causerie models install {name}",
+    },
+    "model.path_missing": {
+        "fr": "Fichier introuvable : {path}. Donnez le chemin d'un fichier .gguf existant.",
+        "en": "File not found: {path}. Give the path of an existing .gguf file.",
+    },
+    "model.not_gguf": {
+        "fr": "« {path} » n'est pas un fichier GGUF (en-tête incorrect).",
+        "en": "'{path}' is not a GGUF file (wrong header).",
+    },
+    "model.load_failed": {
+        "fr": "Le moteur n'a pas pu charger « {name} » : {reason}",
+        "en": "The engine could not load '{name}': {reason}",
+    },
+    "model.unknown_engine": {
+        "fr": "Moteur inconnu : « {engine} ». Moteurs installés : {available}.",
+        "en": "Unknown engine: '{engine}'. Installed engines: {available}.",
+    },
+    "assembly.joining": {"fr": "Assemblage de {name}", "en": "Assembling {name}"},
+    "assembly.hashing": {"fr": "Vérification de {name}", "en": "Verifying {name}"},
+    "install.running": {
+        "fr": "Installation des paquets épinglés de {name} ({count} paquets)…",
+        "en": "Installing the pinned packages of {name} ({count} packages)…",
+    },
+    "install.failed": {
+        "fr": "pip a échoué (code {code}) pendant l'installation de {name}.",
+        "en": "pip failed (exit code {code}) while installing {name}.",
+    },
+    "install.not_installable": {
+        "fr": "Le modèle « {name} » ne s'installe pas par paquets (source : {source}).",
+        "en": "Model '{name}' is not installed from packages (source: {source}).",
+    },
+    "install.done": {
+        "fr": "Modèle « {name} » installé et vérifié : {path}",
+        "en": "Model '{name}' installed and verified: {path}",
+    },
+    # --- model card labels ---
+    "card.name": {"fr": "Nom", "en": "Name"},
+    "card.family": {"fr": "Famille", "en": "Family"},
+    "card.parameters": {"fr": "Paramètres", "en": "Parameters"},
+    "card.quantization": {"fr": "Quantification", "en": "Quantization"},
+    "card.context_length": {"fr": "Contexte (jetons)", "en": "Context (tokens)"},
+    "card.license": {"fr": "Licence", "en": "License"},
+    "card.languages": {"fr": "Langues", "en": "Languages"},
+    "card.source": {"fr": "Source", "en": "Source"},
+    "card.sha256": {"fr": "SHA-256", "en": "SHA-256"},
+    "card.size": {"fr": "Taille", "en": "Size"},
+    "card.engine": {"fr": "Moteur", "en": "Engine"},
+    "card.installed": {"fr": "Installé", "en": "Installed"},
+    "card.verified": {"fr": "Vérifié", "en": "Verified"},
+    "card.default": {"fr": "Défaut", "en": "Default"},
+    "card.description": {"fr": "Description", "en": "Description"},
+    "card.path": {"fr": "Fichier", "en": "File"},
+    "card.yes": {"fr": "oui", "en": "yes"},
+    "card.no": {"fr": "non", "en": "no"},
+    "card.unknown": {"fr": "inconnu", "en": "unknown"},
+    "card.title": {"fr": "Modèles", "en": "Models"},
+    "card.ai_notice": {
+        "fr": "Réponse générée par une IA ({model}, {license}, {quantization}, sha256 {sha}).",
+        "en": "AI-generated answer ({model}, {license}, {quantization}, sha256 {sha}).",
+    },
+    # --- HTTP API errors ---
+    "api.invalid_json": {
+        "fr": "Le corps de la requête n'est pas du JSON valide : {detail}",
+        "en": "The request body is not valid JSON: {detail}",
+    },
+    "api.invalid_field": {
+        "fr": "Champ « {field} » invalide : {detail}",
+        "en": "Invalid field '{field}': {detail}",
+    },
+    "api.body_too_large": {
+        "fr": "Requête trop volumineuse : {size} octets, la limite est {limit}. Raccourcissez le texte.",
+        "en": "Request body too large: {size} bytes, the limit is {limit}. Send a shorter text.",
+    },
+    "api.context_overflow": {
+        "fr": "La longueur maximale du contexte est de {limit} jetons, votre requête en demande {requested}. "
+        "Raccourcissez les messages ou max_tokens.",
+        "en": "The maximum context length is {limit} tokens; your request needs {requested}. "
+        "Shorten the messages or max_tokens.",
+    },
+    "api.not_found": {
+        "fr": "Chemin inconnu : {path}. Voir /docs pour la liste des points d'accès.",
+        "en": "Unknown path: {path}. See /docs for the list of endpoints.",
+    },
+    "api.method_not_allowed": {
+        "fr": "Méthode {method} non permise sur {path}.",
+        "en": "Method {method} is not allowed on {path}.",
+    },
+    "api.missing_key": {
+        "fr": "Clé d'API manquante. Envoyez l'en-tête « Authorization: Bearer VOTRE_CLÉ ».",
+        "en": "Missing API key. Send the header 'Authorization: Bearer YOUR_KEY'.",
+    },
+    "api.invalid_key": {
+        "fr": "Clé d'API invalide. Vérifiez la clé envoyée dans l'en-tête Authorization.",
+        "en": "Invalid API key. Check the key sent in the Authorization header.",
+    },
+    "api.unsupported": {
+        "fr": "Option non prise en charge : {field}={value}. {hint}",
+        "en": "Unsupported option: {field}={value}. {hint}",
+    },
+    "api.n_limit": {
+        "fr": "n vaut {value} ; ce serveur accepte de 1 à {limit} choix par requête.",
+        "en": "n is {value}; this server accepts 1 to {limit} choices per request.",
+    },
+    "api.prompt_list": {
+        "fr": "prompt contient {count} textes ; envoyez un seul texte par requête.",
+        "en": "prompt holds {count} texts; send one text per request.",
+    },
+    "api.engine_error": {
+        "fr": "Le moteur a rencontré une erreur : {detail}",
+        "en": "The engine failed: {detail}",
+    },
+    "api.upstream_error": {
+        "fr": "Le serveur distant {url} a répondu {status} : {detail}",
+        "en": "The remote server {url} answered {status}: {detail}",
+    },
+    "api.upstream_unreachable": {
+        "fr": "Serveur distant injoignable ({url}) après {attempts} tentative(s) : {detail}",
+        "en": "Remote server unreachable ({url}) after {attempts} attempt(s): {detail}",
+    },
+    "api.internal": {
+        "fr": "Erreur interne inattendue ({detail}). Elle a été journalisée ; réessayez.",
+        "en": "Unexpected internal error ({detail}). It was logged; please retry.",
+    },
+    "api.empty_messages": {
+        "fr": "messages est vide : envoyez au moins un message.",
+        "en": "messages is empty: send at least one message.",
+    },
+    # --- CLI ---
+    "cli.help.root": {
+        "fr": "causerie : un assistant IA ouvert, francophone d'abord, qui tourne chez vous.",
+        "en": "causerie: an open, French-first AI assistant that runs on your own machine.",
+    },
+    "cli.help.ask": {"fr": "Poser une question (réponse en flux).", "en": "Ask one question (streamed answer)."},
+    "cli.help.chat": {"fr": "Conversation interactive.", "en": "Interactive multi-turn chat."},
+    "cli.help.serve": {"fr": "Lancer le serveur HTTP compatible OpenAI.", "en": "Start the OpenAI-compatible HTTP server."},
+    "cli.help.models": {"fr": "Lister, afficher et installer les modèles.", "en": "List, show and install models."},
+    "cli.help.models_show": {"fr": "Afficher la fiche d'un modèle.", "en": "Show a model card."},
+    "cli.help.models_install": {
+        "fr": "Installer et vérifier un modèle fourni.",
+        "en": "Install and verify a bundled model.",
+    },
+    "cli.no_prompt": {
+        "fr": "Rien à demander : donnez une question ou envoyez un texte sur l'entrée standard.",
+        "en": "Nothing to ask: give a question or pipe a text on standard input.",
+    },
+    "cli.interrupted": {"fr": "[interrompu]", "en": "[interrupted]"},
+    "cli.loading": {"fr": "Chargement de {name}…", "en": "Loading {name}…"},
+    "cli.chat.welcome": {
+        "fr": "causerie — {model}. Tapez /aide pour les commandes, /quitter pour sortir. "
+        "Ctrl-C arrête une réponse.",
+        "en": "causerie — {model}. Type /help for commands, /quit to leave. Ctrl-C stops an answer.",
+    },
+    "cli.chat.help": {
+        "fr": "/reset : nouvelle conversation · /model NOM : changer de modèle · /system TEXTE : consigne "
+        "système · /quit : quitter",
+        "en": "/reset: new conversation · /model NAME: switch model · /system TEXT: system prompt · "
+        "/quit: leave",
+    },
+    "cli.chat.reset": {"fr": "Conversation effacée.", "en": "Conversation cleared."},
+    "cli.chat.system_set": {"fr": "Consigne système définie.", "en": "System prompt set."},
+    "cli.chat.system_cleared": {"fr": "Consigne système retirée.", "en": "System prompt removed."},
+    "cli.chat.model_set": {"fr": "Modèle actif : {name}", "en": "Active model: {name}"},
+    "cli.chat.unknown_command": {
+        "fr": "Commande inconnue : {command}. Tapez /aide.",
+        "en": "Unknown command: {command}. Type /help.",
+    },
+    "cli.chat.bye": {"fr": "À bientôt !", "en": "Goodbye!"},
+    "cli.chat.you": {"fr": "vous", "en": "you"},
+    "cli.serve.insecure": {
+        "fr": "Attention : écoute sur {host} sans clé d'API. Tout le réseau pourra utiliser ce serveur. "
+        "Définissez CAUSERIE_API_KEYS ou relancez avec --allow-insecure si c'est voulu.",
+        "en": "Warning: listening on {host} without an API key. Anyone on the network could use this "
+        "server. Set CAUSERIE_API_KEYS, or pass --allow-insecure if this is intended.",
+    },
+    "cli.serve.listening": {
+        "fr": "causerie sert {model} sur http://{host}:{port}/v1",
+        "en": "causerie serves {model} on http://{host}:{port}/v1",
+    },
+    "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
+}

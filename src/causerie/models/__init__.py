@@ -1,0 +1,1 @@
+"""Models: cards (provenance), the catalog (entry points), assembly and verification, installation."""

@@ -1,0 +1,164 @@
+"""Join a model's parts into one file and check it against the catalog's size and SHA-256.
+
+A verified file is recorded in `verified.json` with its size, mtime and inode, so later starts trust it
+without re-hashing 1 GB; any change to the file makes the record stale and forces a fresh check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+from causerie.errors import IntegrityError, ModelError
+from causerie.i18n import t
+from causerie.models.card import ModelCard, PackagePart
+
+BLOCK = 8 * 1024 * 1024
+GGUF_MAGIC = b"GGUF"
+
+
+def locate_part(card: ModelCard, part: PackagePart) -> Path:
+    """Path of one installed part; only the pinned version counts as installed."""
+    try:
+        dist = importlib.metadata.distribution(part.package)
+    except importlib.metadata.PackageNotFoundError:
+        dist = None
+    path = Path(str(dist.locate_file(part.member))) if dist and dist.version == part.version else None
+    if path is None or not path.is_file():
+        raise ModelError("model.not_installed", name=card.name, package=f"{part.package}=={part.version}")
+    return path
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=quiet,
+    )
+
+
+def _copy_hashing(sources: Iterable[Path], target: Path | None, description: str, quiet: bool) -> tuple[str, int]:
+    """Stream `sources` (into `target` if given) and return the SHA-256 and byte count of the whole."""
+    sources = list(sources)
+    digest, total = hashlib.sha256(), 0
+    out = open(target, "wb") if target else None  # noqa: SIM115 - closed below, shared by the loop
+    try:
+        with _progress(quiet) as progress:
+            task = progress.add_task(description, total=sum(p.stat().st_size for p in sources))
+            for source in sources:
+                with open(source, "rb") as handle:
+                    while block := handle.read(BLOCK):
+                        digest.update(block)
+                        if out:
+                            out.write(block)
+                        total += len(block)
+                        progress.advance(task, len(block))
+    finally:
+        if out:
+            out.close()
+    return digest.hexdigest(), total
+
+
+class VerificationRecord:
+    """`verified.json`: files already hashed, keyed by path, with the stat that was hashed."""
+
+    def __init__(self, directory: Path):
+        self.file = directory / "verified.json"
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    @staticmethod
+    def _stat(path: Path) -> dict:
+        st = path.stat()
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}
+
+    def known_sha(self, path: Path) -> str | None:
+        entry = self._load().get(str(path))
+        if entry and path.is_file() and entry.get("stat") == self._stat(path):
+            return entry.get("sha256")
+        return None
+
+    def remember(self, path: Path, sha256: str) -> None:
+        data = self._load()
+        data[str(path)] = {"sha256": sha256, "stat": self._stat(path)}
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        os.replace(tmp, self.file)
+
+
+def _check(card: ModelCard, sha: str, size: int) -> None:
+    if card.size_bytes is not None and size != card.size_bytes:
+        raise IntegrityError("model.size_mismatch", name=card.name, actual=size, expected=card.size_bytes)
+    if card.sha256 and sha != card.sha256:
+        raise IntegrityError("model.hash_mismatch", name=card.name, actual=sha, expected=card.sha256)
+
+
+def _assemble(card: ModelCard, parts: list[Path], target: Path, lang: str | None, quiet: bool) -> str:
+    """Join parts into `target` atomically; a mismatch leaves nothing behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        sha, size = _copy_hashing(parts, partial, t("assembly.joining", lang, name=card.name), quiet)
+        _check(card, sha, size)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    return sha
+
+
+def ensure_verified(card: ModelCard, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> Path:
+    """The verified model file for a packaged model: assembled if needed, refused on any mismatch.
+
+    A single-part model is verified in place; a multi-part one is joined into `models_dir`.
+    """
+    parts = [locate_part(card, part) for part in card.parts]
+    record = VerificationRecord(models_dir)
+    target = parts[0] if len(parts) == 1 else models_dir / card.name / (card.filename or f"{card.name}.gguf")
+    if card.sha256 and record.known_sha(target) == card.sha256:
+        return target
+    if len(parts) > 1:
+        sha = _assemble(card, parts, target, lang, quiet)
+    else:
+        sha, size = _copy_hashing([target], None, t("assembly.hashing", lang, name=card.name), quiet)
+        _check(card, sha, size)
+    record.remember(target, sha)
+    return target
+
+
+def fingerprint_local_file(path: Path, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> str:
+    """SHA-256 of a user-given GGUF (cached like the bundled ones); refuses files that are not GGUF."""
+    if not path.is_file():
+        raise ModelError("model.path_missing", path=path)
+    with open(path, "rb") as handle:
+        if handle.read(4) != GGUF_MAGIC:
+            raise ModelError("model.not_gguf", path=path)
+    record = VerificationRecord(models_dir)
+    if sha := record.known_sha(path):
+        return sha
+    sha, _ = _copy_hashing([path], None, t("assembly.hashing", lang, name=path.name), quiet)
+    record.remember(path, sha)
+    return sha
+
+
+def verified_card(card: ModelCard, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> ModelCard:
+    """A copy of `card` whose `path` is a verified file, ready to load."""
+    path = ensure_verified(card, models_dir, lang=lang, quiet=quiet)
+    return card.model_copy(update={"path": str(path), "verified": True})

