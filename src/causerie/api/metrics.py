@@ -13,6 +13,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._running: dict[str, int] = {}
         self.requests = Counter("causerie_requests", "HTTP requests.", ["route", "status"], registry=self.registry)
         self.latency = Histogram("causerie_request_duration_seconds", "HTTP request latency (whole response).",
                                  ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
@@ -27,17 +28,19 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
+    def running(self, model: str) -> int:
+        return self._running.get(model, 0)
+
     def generation_started(self, model: str, slots: int) -> None:
-        self.in_flight.labels(model).inc()
-        self._update_queue(model, slots)
+        self._set_running(model, self.running(model) + 1, slots)
 
     def generation_ended(self, model: str, slots: int) -> None:
-        self.in_flight.labels(model).dec()
-        self._update_queue(model, slots)
+        self._set_running(model, self.running(model) - 1, slots)
 
-    def _update_queue(self, model: str, slots: int) -> None:
-        running = self.in_flight.labels(model)._value.get()
-        self.queue_depth.labels(model).set(max(0, running - slots))
+    def _set_running(self, model: str, count: int, slots: int) -> None:
+        self._running[model] = count
+        self.in_flight.labels(model).set(count)
+        self.queue_depth.labels(model).set(max(0, count - slots))
 
 
 class MetricsMiddleware:

@@ -24,8 +24,7 @@ MAX_BACKOFF = 8.0
 
 def _error_detail(response: httpx.Response) -> str:
     try:
-        error = response.json().get("error")
-        return error.get("message", str(error)) if isinstance(error, dict) else str(error)
+        return _error_detail_from(response.json())
     except (ValueError, AttributeError):
         return response.text[:300] or response.reason_phrase
 

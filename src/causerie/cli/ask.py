@@ -1,0 +1,75 @@
+"""`causerie ask`: one question, streamed to the terminal; reads stdin when piped."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import typer
+
+from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_engine, read_stdin, state, stream_text
+from causerie.engines.base import Engine, GenerationRequest, Usage
+from causerie.errors import CauserieError
+from causerie.i18n import t
+
+
+def build_messages(question: str, system: str | None) -> list[dict]:
+    messages = [{"role": "system", "content": system}] if system else []
+    return messages + [{"role": "user", "content": question}]
+
+
+def question_text(prompt: str | None, piped: str) -> str:
+    if prompt and piped.strip():
+        return f"{prompt}\n\n{piped}"
+    return prompt or piped
+
+
+def _run(engine: Engine, request: GenerationRequest, quiet: bool) -> tuple[str, Usage, str | None]:
+    parts: list[str] = []
+    usage, finish = Usage(), None
+    out = io.StringIO() if quiet else sys.stdout  # --json prints everything at the end
+    for chunk in stream_text(engine, request, out=out):
+        parts.append(chunk.text)
+        usage = chunk.usage or usage
+        finish = chunk.finish_reason or finish
+    return "".join(parts), usage, finish
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    @app.command(help=t("cli.help.ask", lang))
+    def ask(
+        ctx: typer.Context,
+        prompt: str = typer.Argument(None, help="Question (or pipe text on stdin)."),
+        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
+        system: str = typer.Option(None, "--system", "-s", help="System prompt."),
+        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
+        max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1),
+        seed: int = typer.Option(None, "--seed"),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the answer and model card."),
+    ) -> None:
+        st = state(ctx)
+        settings = st.settings(model=model)
+        lang_ = st.language(settings)
+        question = question_text(prompt, read_stdin())
+        if not question.strip():
+            fail_text(t("cli.no_prompt", lang_), code=2)
+        engine = load_engine(settings, settings.model, lang_)
+        request = GenerationRequest(messages=build_messages(question, system), temperature=temperature,
+                                    max_tokens=max_tokens or settings.max_tokens_default, seed=seed)
+        try:
+            text, usage, finish = _run(engine, request, quiet=as_json)
+        except KeyboardInterrupt:
+            err_console.print(f"\n{t('cli.interrupted', lang_)}")
+            raise typer.Exit(130) from None
+        except CauserieError as error:
+            fail(error, lang_)
+        finally:
+            engine.close()
+        if as_json:
+            print(json.dumps({"model": engine.name, "content": text, "finish_reason": finish,
+                              "usage": vars(usage) | {"total_tokens": usage.total_tokens},
+                              "card": engine.card.public()}, ensure_ascii=False))
+        else:
+            print()
+            err_console.print(f"[dim]{ai_notice(engine, lang_)}[/]", highlight=False)

@@ -1,0 +1,118 @@
+"""`causerie chat`: an interactive multi-turn REPL. History lasts for the whole session; Ctrl-C stops
+the answer being written (kept, marked interrupted), Ctrl-D or /quit leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import typer
+from rich.console import Console
+
+from causerie.cli.common import ai_notice, err_console, load_engine, state, stream_text
+from causerie.engines.base import Engine, GenerationRequest
+from causerie.errors import CauserieError
+from causerie.i18n import t
+from causerie.settings import Settings
+
+console = Console(highlight=False)
+QUIT = {"/quit", "/quitter", "/exit", "/q"}
+HELP = {"/help", "/aide", "/?"}
+RESET = {"/reset", "/effacer", "/new", "/nouveau"}
+
+
+@dataclass
+class ChatSession:
+    engine: Engine
+    settings: Settings
+    lang: str
+    system: str | None = None
+    temperature: float | None = None
+    history: list[dict] = field(default_factory=list)
+
+    def messages(self) -> list[dict]:
+        prefix = [{"role": "system", "content": self.system}] if self.system else []
+        return prefix + self.history
+
+    def reply(self, text: str) -> None:
+        self.history.append({"role": "user", "content": text})
+        request = GenerationRequest(messages=self.messages(), temperature=self.temperature,
+                                    max_tokens=self.settings.max_tokens_default)
+        parts: list[str] = []
+        try:
+            for chunk in stream_text(self.engine, request):
+                parts.append(chunk.text)
+        except KeyboardInterrupt:
+            console.print(f" [dim]{t('cli.interrupted', self.lang)}[/]")
+        except CauserieError as error:
+            self.history.pop()
+            err_console.print(f"[red]{t('cli.error', self.lang, message=error.message(self.lang))}[/]")
+            return
+        console.print()
+        self.history.append({"role": "assistant", "content": "".join(parts)})
+
+    def command(self, line: str) -> bool:
+        """Run a /command; False means leave the REPL."""
+        name, _, argument = line.partition(" ")
+        argument = argument.strip()
+        if name in QUIT:
+            return False
+        if name in HELP:
+            console.print(t("cli.chat.help", self.lang))
+        elif name in RESET:
+            self.history.clear()
+            console.print(t("cli.chat.reset", self.lang))
+        elif name == "/system":
+            self.system = argument or None
+            console.print(t("cli.chat.system_set" if argument else "cli.chat.system_cleared", self.lang))
+        elif name == "/model" and argument:
+            self.switch_model(argument)
+        else:
+            console.print(t("cli.chat.unknown_command", self.lang, command=name))
+        return True
+
+    def switch_model(self, name: str) -> None:
+        try:
+            engine = load_engine(self.settings, name, self.lang)
+        except typer.Exit:  # load_engine already printed why
+            return
+        self.engine.close()
+        self.engine = engine
+        console.print(t("cli.chat.model_set", self.lang, name=engine.name))
+
+
+def repl(session: ChatSession) -> None:
+    console.print(f"[bold]{t('cli.chat.welcome', session.lang, model=session.engine.name)}[/]")
+    console.print(f"[dim]{ai_notice(session.engine, session.lang)}[/]")
+    while True:
+        try:
+            line = console.input(f"[bold cyan]{t('cli.chat.you', session.lang)} ›[/] ").strip()
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            console.print()
+            continue
+        if not line:
+            continue
+        if line.startswith("/") and not session.command(line):
+            break
+        if not line.startswith("/"):
+            session.reply(line)
+    console.print(t("cli.chat.bye", session.lang))
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    @app.command(help=t("cli.help.chat", lang))
+    def chat(
+        ctx: typer.Context,
+        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
+        system: str = typer.Option(None, "--system", "-s", help="System prompt."),
+        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
+    ) -> None:
+        st = state(ctx)
+        settings = st.settings(model=model)
+        lang_ = st.language(settings)
+        session = ChatSession(load_engine(settings, settings.model, lang_), settings, lang_, system, temperature)
+        try:
+            repl(session)
+        finally:
+            session.engine.close()

@@ -1,0 +1,124 @@
+"""`causerie models`: list the catalog, show one card, install a bundled model."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from causerie.cli.common import fail, state
+from causerie.errors import CauserieError
+from causerie.i18n import t
+from causerie.models.assembly import VerificationRecord
+from causerie.models.card import ModelCard
+from causerie.models.catalog import Catalog
+from causerie.models.install import pip_install
+
+console = Console(highlight=False)
+
+
+def human_size(size: int | None) -> str:
+    if not size:
+        return "-"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return "-"
+
+
+def status_of(catalog: Catalog, card: ModelCard) -> tuple[bool, bool]:
+    """(installed, verified) without hashing anything: verified means a fresh verification record."""
+    if card.engine != "local" or not card.parts:
+        return True, card.verified
+    if not catalog.is_installed(card):
+        return False, False
+    from causerie.models.assembly import locate_part
+
+    target = (locate_part(card, card.parts[0]) if len(card.parts) == 1
+              else catalog.settings.models_dir / card.name / (card.filename or ""))
+    return True, VerificationRecord(catalog.settings.models_dir).known_sha(target) == card.sha256
+
+
+def _yes_no(value: bool, lang: str) -> str:
+    return f"[green]{t('card.yes', lang)}[/]" if value else f"[yellow]{t('card.no', lang)}[/]"
+
+
+def list_table(catalog: Catalog, default: str, lang: str) -> Table:
+    table = Table(title=t("card.title", lang))
+    for key in ("name", "parameters", "quantization", "license", "size", "engine", "installed", "verified"):
+        table.add_column(t(f"card.{key}", lang))
+    for card in catalog.cards.values():
+        installed, verified = status_of(catalog, card)
+        name = f"{card.name} [bold]★[/]" if card.name == default else card.name
+        table.add_row(name, card.parameters, card.quantization, card.license, human_size(card.size_bytes),
+                      card.engine, _yes_no(installed, lang), _yes_no(verified, lang))
+    return table
+
+
+def card_table(card: ModelCard, installed: bool, verified: bool, lang: str) -> Table:
+    table = Table(show_header=False, title=card.name)
+    rows = [
+        ("name", card.name), ("family", card.family), ("parameters", card.parameters),
+        ("quantization", card.quantization), ("context_length", str(card.context_length or "-")),
+        ("license", card.license), ("languages", ", ".join(card.languages) or "-"),
+        ("source", "\n".join(card.source_packages) or card.source), ("sha256", card.sha256 or "-"),
+        ("size", human_size(card.size_bytes)), ("engine", card.engine), ("description", card.description),
+    ]
+    for key, value in rows:
+        table.add_row(t(f"card.{key}", lang), value)
+    table.add_row(t("card.installed", lang), _yes_no(installed, lang))
+    table.add_row(t("card.verified", lang), _yes_no(verified, lang))
+    return table
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    models_app = typer.Typer(help=t("cli.help.models", lang), invoke_without_command=True)
+    app.add_typer(models_app, name="models")
+
+    @models_app.callback()
+    def list_models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+        if ctx.invoked_subcommand:
+            return
+        st = state(ctx)
+        settings = st.settings()
+        catalog = Catalog(settings)
+        if as_json:
+            print(json.dumps([card.public() | {"installed": status_of(catalog, card)[0]}
+                              for card in catalog.cards.values()], ensure_ascii=False, indent=1))
+            return
+        console.print(list_table(catalog, settings.model, st.language(settings)))
+
+    @models_app.command("show", help=t("cli.help.models_show", lang))
+    def show(ctx: typer.Context, name: str, as_json: bool = typer.Option(False, "--json")) -> None:
+        st = state(ctx)
+        settings = st.settings()
+        lang_ = st.language(settings)
+        catalog = Catalog(settings)
+        try:
+            card = catalog.get(name)
+        except CauserieError as error:
+            fail(error, lang_)
+        installed, verified = status_of(catalog, card)
+        if as_json:
+            print(json.dumps(card.public() | {"installed": installed, "verified": verified}, indent=1))
+        else:
+            console.print(card_table(card, installed, verified, lang_))
+
+    @models_app.command("install", help=t("cli.help.models_install", lang))
+    def install(ctx: typer.Context, name: str) -> None:
+        st = state(ctx)
+        settings = st.settings()
+        lang_ = st.language(settings)
+        catalog = Catalog(settings)
+        try:
+            card = catalog.get(name)
+            console.print(t("install.running", lang_, name=card.name, count=len(card.parts)))
+            if not catalog.is_installed(card):
+                pip_install(card)
+            ready = catalog.prepare(card, lang=lang_)
+        except CauserieError as error:
+            fail(error, lang_)
+        console.print(f"[green]✓[/] {t('install.done', lang_, name=card.name, path=ready.path)}")

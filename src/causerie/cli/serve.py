@@ -1,0 +1,48 @@
+"""`causerie serve`: the OpenAI-compatible HTTP server (and, later, the web chat)."""
+
+from __future__ import annotations
+
+import typer
+
+from causerie.cli.common import err_console, fail, fail_text, state
+from causerie.engines.pool import EnginePool
+from causerie.errors import CauserieError
+from causerie.i18n import t
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    @app.command(help=t("cli.help.serve", lang))
+    def serve(
+        ctx: typer.Context,
+        host: str = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)."),
+        port: int = typer.Option(None, "--port", "-p", help="Port (default 8000)."),
+        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
+        api_key: list[str] = typer.Option(None, "--api-key", help="Accepted bearer key (repeatable)."),
+        allow_insecure: bool = typer.Option(None, "--allow-insecure", help="Bind off-loopback without a key."),
+        parallel: int = typer.Option(None, "--parallel", help="Parallel slots of the local engine."),
+        context_size: int = typer.Option(None, "--context-size", help="Total context of the local engine."),
+        threads: int = typer.Option(None, "--threads", help="CPU threads of the local engine."),
+    ) -> None:
+        import uvicorn
+
+        from causerie.api import create_app
+
+        st = state(ctx)
+        settings = st.settings(host=host, port=port, model=model, api_keys=api_key or None,
+                               allow_insecure=allow_insecure, parallel=parallel, context_size=context_size,
+                               threads=threads)
+        lang_ = st.language(settings)
+        if not settings.is_loopback() and not settings.api_keys:
+            if not settings.allow_insecure:
+                fail_text(t("cli.serve.insecure", lang_, host=settings.host), code=2)
+            err_console.print(f"[yellow]{t('cli.serve.insecure', lang_, host=settings.host)}[/]")
+        try:
+            pool = EnginePool.load(settings, lang=lang_, quiet=False)
+        except CauserieError as error:
+            fail(error, lang_)
+        err_console.print(t("cli.serve.listening", lang_, model=pool.default, host=settings.host, port=settings.port))
+        try:
+            uvicorn.run(create_app(settings, pool), host=settings.host, port=settings.port, log_level="warning",
+                        timeout_graceful_shutdown=5)
+        finally:
+            pool.close()
