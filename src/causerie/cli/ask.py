@@ -60,7 +60,7 @@ def register(app: typer.Typer, lang: str) -> None:
         try:
             text, usage, finish = _run(engine, request, quiet=as_json)
         except KeyboardInterrupt:
-            err_console.print(f"\n{t('cli.interrupted', lang_)}")
+            err_console.print(f"\n{t('cli.interrupted', lang_)}", markup=False)
             raise typer.Exit(130) from None
         except CauserieError as error:
             fail(error, lang_)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from causerie.cli.common import ai_notice, err_console, load_engine, state, stream_text
 from causerie.engines.base import Engine, GenerationRequest
@@ -42,7 +43,7 @@ class ChatSession:
             for chunk in stream_text(self.engine, request):
                 parts.append(chunk.text)
         except KeyboardInterrupt:
-            console.print(f" [dim]{t('cli.interrupted', self.lang)}[/]")
+            console.print(f" [dim]{escape(t('cli.interrupted', self.lang))}[/]")
         except CauserieError as error:
             self.history.pop()
             err_console.print(f"[red]{t('cli.error', self.lang, message=error.message(self.lang))}[/]")
