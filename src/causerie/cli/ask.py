@@ -19,6 +19,13 @@ def build_messages(question: str, system: str | None) -> list[dict]:
     return messages + [{"role": "user", "content": question}]
 
 
+def default_system(system: str | None, lang: str) -> str | None:
+    """The user's system prompt, else causerie's own; an empty string means none at all."""
+    if system is None:
+        return t("assistant.system", lang)
+    return system or None
+
+
 def question_text(prompt: str | None, piped: str) -> str:
     if prompt and piped.strip():
         return f"{prompt}\n\n{piped}"
@@ -42,7 +49,7 @@ def register(app: typer.Typer, lang: str) -> None:
         ctx: typer.Context,
         prompt: str = typer.Argument(None, help="Question (or pipe text on stdin)."),
         model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
-        system: str = typer.Option(None, "--system", "-s", help="System prompt."),
+        system: str = typer.Option(None, "--system", "-s", help="System prompt ('' for none)."),
         temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
         max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1),
         seed: int = typer.Option(None, "--seed"),
@@ -55,7 +62,7 @@ def register(app: typer.Typer, lang: str) -> None:
         if not question.strip():
             fail_text(t("cli.no_prompt", lang_), code=2)
         engine = load_engine(settings, settings.model, lang_)
-        request = GenerationRequest(messages=build_messages(question, system), temperature=temperature,
+        request = GenerationRequest(messages=build_messages(question, default_system(system, lang_)), temperature=temperature,
                                     max_tokens=max_tokens or settings.max_tokens_default, seed=seed)
         try:
             text, usage, finish = _run(engine, request, quiet=as_json)
@@ -71,5 +78,5 @@ def register(app: typer.Typer, lang: str) -> None:
                               "usage": vars(usage) | {"total_tokens": usage.total_tokens},
                               "card": engine.card.public()}, ensure_ascii=False))
         else:
-            print()
+            print(flush=True)
             err_console.print(f"[dim]{ai_notice(engine, lang_)}[/]", highlight=False)

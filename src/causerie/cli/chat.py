@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from causerie.cli.ask import default_system
 from causerie.cli.common import ai_notice, err_console, load_engine, state, stream_text
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import CauserieError
@@ -106,13 +107,14 @@ def register(app: typer.Typer, lang: str) -> None:
     def chat(
         ctx: typer.Context,
         model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
-        system: str = typer.Option(None, "--system", "-s", help="System prompt."),
+        system: str = typer.Option(None, "--system", "-s", help="System prompt ('' for none)."),
         temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
     ) -> None:
         st = state(ctx)
         settings = st.settings(model=model)
         lang_ = st.language(settings)
-        session = ChatSession(load_engine(settings, settings.model, lang_), settings, lang_, system, temperature)
+        session = ChatSession(load_engine(settings, settings.model, lang_), settings, lang_,
+                              default_system(system, lang_), temperature)
         try:
             repl(session)
         finally:

@@ -150,6 +150,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "messages est vide : envoyez au moins un message.",
         "en": "messages is empty: send at least one message.",
     },
+    # --- the assistant's own voice (CLI default system prompt; the API injects nothing) ---
+    "assistant.system": {
+        "fr": "Tu es Causerie, un assistant IA ouvert qui tourne sur l'ordinateur de l'utilisateur. "
+        "Réponds dans la langue de l'utilisateur (en français s'il écrit en français), avec clarté et "
+        "précision. Si tu ne sais pas, dis-le.",
+        "en": "You are Causerie, an open AI assistant running on the user's own computer. Answer in the "
+        "user's language (in French if they write in French), clearly and accurately. If you do not know, "
+        "say so.",
+    },
     # --- CLI ---
     "cli.help.root": {
         "fr": "causerie : un assistant IA ouvert, francophone d'abord, qui tourne chez vous.",
