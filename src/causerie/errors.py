@@ -89,7 +89,7 @@ class UpstreamError(CauserieError):
     code = "upstream_error"
 
     def __init__(self, key: str, *, status: int | None = None, **values: object):
-        super().__init__(key, **values)
+        super().__init__(key, status=status, **values)
         if status is not None and 400 <= status < 500:
             # The client's request was at fault: pass the remote's 4xx through.
             self.status = status

@@ -6,14 +6,17 @@ Precedence: explicit values (the CLI) > environment `CAUSERIE_*` > `config.toml`
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -73,8 +76,10 @@ class Settings(BaseSettings):
     gpu_layers: int = Field(0, ge=-1, description="Layers offloaded to a GPU (0: CPU only, -1: all).")
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on.")
-    api_keys: list[SecretStr] = Field(
-        default_factory=list, description="Bearer keys accepted by the HTTP API; empty means no auth (loopback only)."
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Bearer keys accepted by the HTTP API (comma-separated in the environment); "
+        "empty means no auth (loopback only).",
     )
     allow_insecure: bool = Field(
         False, description="Allow binding to a non-loopback address without an API key."
@@ -87,6 +92,16 @@ class Settings(BaseSettings):
         default_factory=list, description="Remote OpenAI-compatible models served under local names."
     )
     verbose_engine: bool = Field(False, description="Show llama.cpp's own logs.")
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [key.strip() for key in text.split(",") if key.strip()]
+        return value
 
     @field_validator("home", mode="after")
     @classmethod
@@ -115,7 +130,12 @@ class Settings(BaseSettings):
         return self.home / "models"
 
     def is_loopback(self) -> bool:
-        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+        if self.host in LOOPBACK_HOSTS:
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:  # a host name other than localhost: not provably loopback
+            return False
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -17,5 +17,6 @@ def require_api_key(request: Request) -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("api.missing_key")
-    if not any(secrets.compare_digest(token.strip(), key) for key in keys):
+    given = token.strip().encode()  # bytes: compare_digest refuses non-ASCII str
+    if not any(secrets.compare_digest(given, key.encode()) for key in keys):
         raise AuthError("api.invalid_key")

@@ -18,6 +18,13 @@ from causerie.i18n import lang_from_header, t
 log = logging.getLogger("causerie.api")
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: a lone surrogate echoed from a request can't break the encoder."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def request_lang(request: Request) -> str:
     fallback = getattr(request.app.state, "settings", None)
     return lang_from_header(request.headers.get("accept-language"), fallback.lang if fallback else "auto")
@@ -29,7 +36,7 @@ def error_body(message: str, type_: str, param: str | None = None, code: str | N
 
 def error_response(error: CauserieError, lang: str) -> JSONResponse:
     headers = getattr(error, "headers", None)
-    return JSONResponse(error.to_openai(lang), status_code=error.status, headers=headers)
+    return SafeJSONResponse(error.to_openai(lang), status_code=error.status, headers=headers)
 
 
 def _field_path(location: tuple) -> str:
@@ -42,10 +49,10 @@ def _validation_response(exc: RequestValidationError, lang: str) -> JSONResponse
     if first.get("type") == "json_invalid":
         detail = first.get("ctx", {}).get("error", first.get("msg"))
         body = error_body(t("api.invalid_json", lang, detail=detail), "invalid_request_error", None, "invalid_json")
-        return JSONResponse(body, status_code=400)
+        return SafeJSONResponse(body, status_code=400)
     field = _field_path(tuple(first.get("loc", ())))
     message = t("api.invalid_field", lang, field=field, detail=first.get("msg", "invalid"))
-    return JSONResponse(error_body(message, "invalid_request_error", field, "invalid_value"), status_code=400)
+    return SafeJSONResponse(error_body(message, "invalid_request_error", field, "invalid_value"), status_code=400)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -60,6 +67,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         lang = request_lang(request)
+        if isinstance(exc.__cause__, CauserieError):  # e.g. the body limit, hit while FastAPI parsed the body
+            return error_response(exc.__cause__, lang)
         if exc.status_code == 404:
             message, code = t("api.not_found", lang, path=request.url.path), "not_found"
         elif exc.status_code == 405:
@@ -67,13 +76,13 @@ def install_error_handlers(app: FastAPI) -> None:
             code = "method_not_allowed"
         else:
             message, code = str(exc.detail), None
-        return JSONResponse(error_body(message, "invalid_request_error", None, code), status_code=exc.status_code)
+        return SafeJSONResponse(error_body(message, "invalid_request_error", None, code), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path)
         message = t("api.internal", request_lang(request), detail=type(exc).__name__)
-        return JSONResponse(error_body(message, "server_error", None, "internal_error"), status_code=500)
+        return SafeJSONResponse(error_body(message, "server_error", None, "internal_error"), status_code=500)
 
 
 def sse_error(error: CauserieError, lang: str) -> bytes:

@@ -95,16 +95,24 @@ class RemoteEngine(Engine):
                 data = line[5:].strip()
                 if data == "[DONE]":
                     break
-                payload = json.loads(data)
-                if "error" in payload:
-                    raise UpstreamError("api.upstream_error", url=self.config.base_url, status=502,
-                                        detail=_error_detail_from(payload))
-                yield from chunks_from(payload)
+                yield from self._parse_event(data)
         except httpx.HTTPError as exc:
             raise UpstreamError("api.upstream_unreachable", url=self.config.base_url, attempts=1,
                                 detail=str(exc) or type(exc).__name__) from exc
         finally:
             response.close()
+
+    def _parse_event(self, data: str) -> Iterator[Chunk]:
+        try:
+            payload = json.loads(data)
+            if "error" in payload:
+                raise UpstreamError("api.upstream_error", url=self.config.base_url, status=502,
+                                    detail=_error_detail_from(payload))
+            chunks = list(chunks_from(payload))
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise UpstreamError("api.upstream_error", url=self.config.base_url, status=502,
+                                detail=f"malformed event: {data[:120]}") from exc
+        yield from chunks
 
     def close(self) -> None:
         self._client.close()

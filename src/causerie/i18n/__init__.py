@@ -47,7 +47,8 @@ def lang_from_header(accept_language: str | None, fallback: str = "auto") -> str
                     quality = float(params.strip()[2:])
                 except ValueError:
                     quality = 0.0
-            ranked.append((-quality, position, tag))
+            if quality > 0:  # q=0 means "not acceptable"
+                ranked.append((-quality, position, tag))
         for _, _, tag in sorted(ranked):
             if lang := _match(tag):
                 return lang

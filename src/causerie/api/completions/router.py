@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from causerie.api.auth import require_api_key
 from causerie.api.completions.protocol import Completion, CompletionRequest
+from causerie.api.errors import SafeJSONResponse
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
 router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(require_api_key)])
@@ -16,5 +17,5 @@ router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(req
 async def completions(body: CompletionRequest, request: Request) -> Response:
     result = await request.app.state.services.completions.create(body, stream_error_renderer(request))
     if isinstance(result, Completion):
-        return JSONResponse(result.model_dump(mode="json"))
+        return SafeJSONResponse(result.model_dump(mode="json"))
     return EventStreamResponse(result)
