@@ -159,6 +159,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "user's language (in French if they write in French), clearly and accurately. If you do not know, "
         "say so.",
     },
+    # --- sandbox ---
+    "sandbox.unavailable": {
+        "fr": "Le bac à sable de code n'est pas disponible : {reason}. Les compétences de code refusent de "
+        "s'exécuter sans lui.",
+        "en": "The code sandbox is not available: {reason}. Code skills refuse to run without it.",
+    },
     # --- CLI ---
     "cli.help.root": {
         "fr": "causerie : un assistant IA ouvert, francophone d'abord, qui tourne chez vous.",
