@@ -7,9 +7,12 @@ makes sure the engine is told to stop when the client goes away.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any, TypeVar
 
 from causerie.api.metrics import Metrics
 from causerie.engines.aio import stream_async
@@ -17,6 +20,7 @@ from causerie.engines.base import Chunk, Engine, GenerationRequest, Usage
 from causerie.errors import InvalidRequest
 
 SSE_DONE = b"data: [DONE]\n\n"
+T = TypeVar("T")
 
 
 def new_id(prefix: str) -> str:
@@ -114,3 +118,25 @@ async def event_stream(generation: Generation, render: Callable[[Chunk], str | N
     except Exception as error:  # noqa: BLE001 - a started stream can only report errors in-band
         yield on_error(error)
     yield SSE_DONE
+
+
+async def until_disconnect(request: Any, work: Coroutine[Any, Any, T]) -> T | None:
+    """Await `work` (a handler's coroutine), but cancel it if the client hangs up first: the generation's
+    cleanup (Generation.finish) then tells the engine to stop. Returns None when the client left."""
+    task = asyncio.ensure_future(work)
+
+    async def hung_up() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    watcher = asyncio.ensure_future(hung_up())
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None

@@ -62,7 +62,8 @@ def register(app: typer.Typer, lang: str) -> None:
         if not question.strip():
             fail_text(t("cli.no_prompt", lang_), code=2)
         engine = load_engine(settings, settings.model, lang_)
-        request = GenerationRequest(messages=build_messages(question, default_system(system, lang_)), temperature=temperature,
+        messages = build_messages(question, default_system(system, lang_))
+        request = GenerationRequest(messages=messages, temperature=temperature,
                                     max_tokens=max_tokens or settings.max_tokens_default, seed=seed)
         try:
             text, usage, finish = _run(engine, request, quiet=as_json)

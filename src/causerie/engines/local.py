@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest
+from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest, Usage
 from causerie.engines.openai_chunks import chunks_from, request_body
 from causerie.errors import ContextOverflow, EngineFailure, InvalidRequest, ModelError
 from causerie.models.card import ModelCard
@@ -115,13 +115,22 @@ class LocalEngine(Engine):
             target=self._run, args=(request, on_chunk, inbox), name="causerie-local", daemon=True
         )
         worker.start()
+        total: Usage | None = None  # with n > 1, llama.cpp reports usage once per choice
         try:
             while (item := inbox.get()) is not _DONE:
                 if isinstance(item, Exception):
                     raise item
                 if "error" in item:
                     raise error_from(item)
-                yield from chunks_from(item)
+                for chunk in chunks_from(item):
+                    if chunk.usage is None:
+                        yield chunk
+                    elif total is None:
+                        total = chunk.usage
+                    else:  # the prompt is shared: count it once, add up the completions
+                        total.completion_tokens += chunk.usage.completion_tokens
+            if total is not None:
+                yield Chunk(usage=total)
         finally:
             request.cancel.set()
 

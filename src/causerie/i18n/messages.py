@@ -172,7 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.help.ask": {"fr": "Poser une question (réponse en flux).", "en": "Ask one question (streamed answer)."},
     "cli.help.chat": {"fr": "Conversation interactive.", "en": "Interactive multi-turn chat."},
-    "cli.help.serve": {"fr": "Lancer le serveur HTTP compatible OpenAI.", "en": "Start the OpenAI-compatible HTTP server."},
+    "cli.help.serve": {
+        "fr": "Lancer le serveur HTTP compatible OpenAI.",
+        "en": "Start the OpenAI-compatible HTTP server.",
+    },
     "cli.help.models": {"fr": "Lister, afficher et installer les modèles.", "en": "List, show and install models."},
     "cli.help.models_show": {"fr": "Afficher la fiche d'un modèle.", "en": "Show a model card."},
     "cli.help.models_install": {

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from causerie.api.auth import require_api_key
 from causerie.api.chat.protocol import ChatCompletion, ChatCompletionRequest
 from causerie.api.errors import SafeJSONResponse
+from causerie.api.generation import until_disconnect
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(require_api_key)])
@@ -15,7 +16,10 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(require_ap
 
 @router.post("/chat/completions", response_model=ChatCompletion)
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
-    result = await request.app.state.services.chat.create(body, stream_error_renderer(request))
+    service = request.app.state.services.chat
+    result = await until_disconnect(request, service.create(body, stream_error_renderer(request)))
+    if result is None:  # the client left: nobody to answer
+        return Response(status_code=499)
     if isinstance(result, ChatCompletion):
         return SafeJSONResponse(result.model_dump(mode="json"))
     return EventStreamResponse(result)

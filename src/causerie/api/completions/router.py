@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from causerie.api.auth import require_api_key
 from causerie.api.completions.protocol import Completion, CompletionRequest
 from causerie.api.errors import SafeJSONResponse
+from causerie.api.generation import until_disconnect
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
 router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(require_api_key)])
@@ -15,7 +16,10 @@ router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(req
 
 @router.post("/completions", response_model=Completion)
 async def completions(body: CompletionRequest, request: Request) -> Response:
-    result = await request.app.state.services.completions.create(body, stream_error_renderer(request))
+    service = request.app.state.services.completions
+    result = await until_disconnect(request, service.create(body, stream_error_renderer(request)))
+    if result is None:  # the client left: nobody to answer
+        return Response(status_code=499)
     if isinstance(result, Completion):
         return SafeJSONResponse(result.model_dump(mode="json"))
     return EventStreamResponse(result)

@@ -1,0 +1,1 @@
+"""Integration tests: real servers, CLI and engines on SmolLM2-135M."""
