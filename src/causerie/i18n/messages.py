@@ -1,6 +1,12 @@
-"""The catalogue: key -> {"fr": ..., "en": ...}. A test checks both languages and placeholders match."""
+"""The catalogue: key -> {"fr": ..., "en": ...}. A test checks both languages and placeholders match.
 
-MESSAGES: dict[str, dict[str, str]] = {
+It is one catalogue, kept in a few files by area so that each stays readable: this file (core, API, CLI)
+and `skills_*.py` (one per family of skills), merged below."""
+
+from causerie.i18n.skills_code import SKILLS_CODE
+from causerie.i18n.skills_text import SKILLS_TEXT
+
+CORE: dict[str, dict[str, str]] = {
     # --- models and assembly ---
     "model.unknown": {
         "fr": "Modèle inconnu : « {name} ». Modèles disponibles : {available}.",
@@ -159,6 +165,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "user's language (in French if they write in French), clearly and accurately. If you do not know, "
         "say so.",
     },
+    # --- skills (shared) ---
+    "skill.unknown": {
+        "fr": "Compétence inconnue : « {name} ». Compétences disponibles : {available}.",
+        "en": "Unknown skill: '{name}'. Available skills: {available}.",
+    },
+    "skill.invalid_input": {
+        "fr": "Entrée invalide pour la compétence {skill} : {detail}",
+        "en": "Invalid input for skill {skill}: {detail}",
+    },
     # --- sandbox ---
     "sandbox.unavailable": {
         "fr": "Le bac à sable de code n'est pas disponible : {reason}. Les compétences de code refusent de "
@@ -221,3 +236,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
 }
+
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE}

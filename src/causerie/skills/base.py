@@ -1,0 +1,134 @@
+"""The shape of a skill.
+
+A skill has a `name`, a FR/EN `title`, a typed `Input` and `Output` (pydantic), FR/EN prompts, and
+`render(data, lang) -> messages`. `postprocess(text, data)` turns the model's text into an `Output`.
+Simple skills need nothing more: `Skill.stream` runs one generation. Multi-step skills (translate long
+texts, map-reduce summaries, fix-and-verify loops) override `steps`, which yields events as it goes:
+text deltas, progress lines, and finally the result. CLI, HTTP and chat all consume the same events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from causerie.engines.base import Engine, GenerationRequest
+from causerie.errors import InvalidRequest
+from causerie.i18n import resolve_lang
+
+
+class SkillInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SkillOutput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Delta:
+    """Generated text, as it streams."""
+
+    text: str
+    type: str = "delta"
+
+
+@dataclass
+class Progress:
+    """A step of a multi-step skill: `step` of `total`, with a message for people."""
+
+    step: int
+    total: int
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    type: str = "progress"
+
+
+@dataclass
+class Result:
+    output: SkillOutput
+    type: str = "result"
+
+
+Event = Delta | Progress | Result
+
+
+class Skill:
+    name: ClassVar[str]
+    title: ClassVar[dict[str, str]]
+    Input: ClassVar[type[SkillInput]]
+    Output: ClassVar[type[SkillOutput]]
+    system: ClassVar[dict[str, str]] = {}  # the system prompt, in French and English
+    temperature: ClassVar[float | None] = 0.3
+    max_tokens: ClassVar[int | None] = 1024
+    needs_sandbox: ClassVar[bool] = False
+
+    def __init__(self, engine: Engine, lang: str | None = None):
+        self.engine = engine
+        self.lang = resolve_lang(lang)
+
+    # --- to implement -------------------------------------------------------------------------
+    def render(self, data: SkillInput) -> list[dict[str, str]]:
+        raise NotImplementedError
+
+    def postprocess(self, text: str, data: SkillInput) -> SkillOutput:
+        return self.Output(text=text.strip())  # type: ignore[call-arg]
+
+    def steps(self, data: SkillInput) -> Iterator[Event]:
+        """Default: one streamed generation of `render(data)`, then `postprocess`."""
+        text = yield from self.generate(self.render(data))
+        yield Result(self.postprocess(text, data))
+
+    # --- shared machinery ---------------------------------------------------------------------
+    def system_prompt(self) -> dict[str, str]:
+        return {"role": "system", "content": self.system[self.lang]}
+
+    def generate(self, messages: list[dict[str, str]], *, stream: bool = True, **options: Any) -> Iterator[Event]:
+        """Run one generation, yielding deltas when `stream`; returns the full text."""
+        request = GenerationRequest(messages=messages, temperature=options.pop("temperature", self.temperature),
+                                    max_tokens=options.pop("max_tokens", self.max_tokens), **options)
+        parts: list[str] = []
+        for chunk in self.engine.generate(request):
+            if chunk.text:
+                parts.append(chunk.text)
+                if stream:
+                    yield Delta(chunk.text)
+        return "".join(parts)
+
+    def complete(self, messages: list[dict[str, str]], **options: Any) -> str:
+        """One generation, without events: for intermediate steps."""
+        generator = self.generate(messages, stream=False, **options)
+        while True:
+            try:
+                next(generator)
+            except StopIteration as done:
+                return done.value
+
+    def stream(self, data: SkillInput | dict[str, Any]) -> Iterator[Event]:
+        yield from self.steps(self.parse(data))
+
+    def run(self, data: SkillInput | dict[str, Any]) -> SkillOutput:
+        """The final output, ignoring intermediate events."""
+        result = None
+        for event in self.stream(data):
+            if isinstance(event, Result):
+                result = event.output
+        assert result is not None, f"skill {self.name} produced no result"
+        return result
+
+    def parse(self, data: SkillInput | dict[str, Any]) -> SkillInput:
+        if isinstance(data, self.Input):
+            return data
+        try:
+            return self.Input.model_validate(data)
+        except ValueError as exc:
+            raise InvalidRequest("skill.invalid_input", skill=self.name, detail=str(exc)) from exc
+
+    def text(self, key: str, **values: object) -> str:
+        """A message of this skill's own catalogue entries (`skill.<name>.<key>`)."""
+        from causerie.i18n import t
+
+        return t(f"skill.{self.name}.{key}", self.lang, **values)
