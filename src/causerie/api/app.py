@@ -20,6 +20,8 @@ from causerie.api.metrics import Metrics, MetricsMiddleware
 from causerie.api.middleware import BodyLimit
 from causerie.api.models.router import router as models_router
 from causerie.api.models.service import ModelService
+from causerie.api.skills.router import router as skills_router
+from causerie.api.skills.service import SkillService
 from causerie.engines.pool import EnginePool
 from causerie.settings import Settings
 
@@ -30,6 +32,7 @@ class Services:
     chat: ChatService
     completions: CompletionService
     models: ModelService
+    skills: SkillService
 
 
 def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Services:
@@ -38,6 +41,7 @@ def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Se
         chat=ChatService(pool, metrics, settings),
         completions=CompletionService(pool, metrics, settings),
         models=ModelService(pool, started=int(time.time())),
+        skills=SkillService(pool),
     )
 
 
@@ -63,7 +67,7 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
     if pool is not None:  # usable without running the lifespan (e.g. some test clients)
         app.state.services = build_services(pool, metrics, settings)
     install_error_handlers(app)
-    for router in (chat_router, completions_router, models_router, health_router):
+    for router in (chat_router, completions_router, models_router, skills_router, health_router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

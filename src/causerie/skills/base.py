@@ -9,11 +9,12 @@ text deltas, progress lines, and finally the result. CLI, HTTP and chat all cons
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import InvalidRequest
@@ -56,6 +57,10 @@ class Result:
 Event = Delta | Progress | Result
 
 
+class SkillCancelled(Exception):
+    """The caller cancelled the skill; raised inside its steps so no further step runs."""
+
+
 class Skill:
     name: ClassVar[str]
     title: ClassVar[dict[str, str]]
@@ -69,6 +74,8 @@ class Skill:
     def __init__(self, engine: Engine, lang: str | None = None):
         self.engine = engine
         self.lang = resolve_lang(lang)
+        # Set by the caller (client gone, Ctrl-C): the current generation stops and no step starts after.
+        self.cancel = threading.Event()
 
     # --- to implement -------------------------------------------------------------------------
     def render(self, data: SkillInput) -> list[dict[str, str]]:
@@ -92,6 +99,8 @@ class Skill:
                                     max_tokens=options.pop("max_tokens", self.max_tokens), **options)
         parts: list[str] = []
         for chunk in self.engine.generate(request):
+            if self.cancel.is_set():
+                raise SkillCancelled()
             if chunk.text:
                 parts.append(chunk.text)
                 if stream:
@@ -124,8 +133,17 @@ class Skill:
             return data
         try:
             return self.Input.model_validate(data)
-        except ValueError as exc:
-            raise InvalidRequest("skill.invalid_input", skill=self.name, detail=str(exc)) from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field_path = ".".join(str(part) for part in first["loc"]) or "input"
+            raise InvalidRequest("skill.invalid_input", param=field_path, code="invalid_value", skill=self.name,
+                                 detail=f"{field_path}: {first['msg']}") from exc
+
+    @classmethod
+    def describe(cls, lang: str) -> dict[str, Any]:
+        """What `GET /api/skills` shows: name, title, and the JSON schemas of input and output."""
+        return {"name": cls.name, "title": cls.title[lang], "needs_sandbox": cls.needs_sandbox,
+                "input_schema": cls.Input.model_json_schema(), "output_schema": cls.Output.model_json_schema()}
 
     def text(self, key: str, **values: object) -> str:
         """A message of this skill's own catalogue entries (`skill.<name>.<key>`)."""
