@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from causerie.cli import ask, chat, models, serve
+from causerie.cli import ask, chat, models, serve, skills
 from causerie.cli.common import State
 from causerie.i18n import resolve_lang, t
 
@@ -37,6 +37,7 @@ def build_app(lang: str) -> typer.Typer:
     chat.register(app, lang)
     models.register(app, lang)
     serve.register(app, lang)
+    skills.register(app, lang)
     return app
 
 

@@ -1,0 +1,100 @@
+"""Running a skill from the terminal: streamed text, a progress line per step, then the verdict/diff."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.syntax import Syntax
+
+from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_engine, read_stdin, state
+from causerie.errors import CauserieError
+from causerie.i18n import t
+from causerie.skills.base import Delta, Progress, Result, SkillCancelled, SkillOutput
+from causerie.skills.registry import skill_class
+
+console = Console(highlight=False)
+MAIN_FIELDS = ("text", "code", "summary", "translation")
+
+
+def read_text(text: str | None, file: Path | None, lang: str) -> str:
+    """The text argument, else the file, else stdin; '-' also means stdin. Binary files are refused."""
+    if file is not None:
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            fail_text(t("cli.error", lang, message=f"{file}: {exc.strerror}"), code=2)
+        if b"\x00" in raw[:8192]:
+            fail_text(t("cli.binary_file", lang, path=file), code=2)
+        return raw.decode("utf-8", errors="replace")
+    if text is None or text == "-":
+        return read_stdin()
+    return text
+
+
+def _show_progress(event: Progress) -> None:
+    err_console.print(f"[cyan]•[/] [{event.step}/{event.total}] {escape(event.message)}", highlight=False)
+
+
+def _main_text(output: SkillOutput) -> str | None:
+    for name in MAIN_FIELDS:
+        value = getattr(output, name, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
+    """What the stream did not already show: the main text, then a verdict and a diff if the skill has them."""
+    title = getattr(output, "title", None)
+    if isinstance(title, str) and title:
+        console.print(f"\n[bold]{escape(title)}[/]")
+    if not streamed and (text := _main_text(output)) is not None:
+        console.print(text, markup=False)
+    verified = getattr(output, "verified", None)
+    if isinstance(verified, bool):
+        mark = f"[green]✓ {t('cli.verified', lang)}[/]" if verified else f"[yellow]✗ {t('cli.not_verified', lang)}[/]"
+        console.print(mark)
+    diff = getattr(output, "diff", None)
+    if isinstance(diff, str) and diff.strip():
+        console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+
+
+def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None, as_json: bool) -> None:
+    st = state(ctx)
+    settings = st.settings(model=model)
+    lang = st.language(settings)
+    engine = load_engine(settings, settings.model, lang)
+    skill = skill_class(name)(engine, lang)
+    streamed, output = False, None
+    try:
+        for event in skill.stream(data):
+            if isinstance(event, Delta) and not as_json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+                streamed = True
+            elif isinstance(event, Progress):
+                _show_progress(event)
+            elif isinstance(event, Result):
+                output = event.output
+    except (KeyboardInterrupt, SkillCancelled):
+        skill.cancel.set()
+        err_console.print(f"\n{t('cli.interrupted', lang)}", markup=False)
+        raise typer.Exit(130) from None
+    except CauserieError as error:
+        fail(error, lang)
+    finally:
+        engine.close()
+    if streamed:
+        print(flush=True)
+    if as_json:
+        print(json.dumps({"skill": name, "model": engine.name, "output": output.model_dump(mode="json"),
+                          "card": engine.card.public()}, ensure_ascii=False, indent=1))
+        return
+    show_output(output, streamed, lang)
+    err_console.print(f"[dim]{escape(ai_notice(engine, lang))}[/]", highlight=False)
