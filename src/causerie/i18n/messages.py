@@ -197,6 +197,21 @@ CORE: dict[str, dict[str, str]] = {
         "fr": "Installer et vérifier un modèle fourni.",
         "en": "Install and verify a bundled model.",
     },
+    "cli.help.draft": {"fr": "Rédiger un message (courriel, SMS, lettre, post).",
+                       "en": "Write a message (email, SMS, letter, post)."},
+    "cli.help.improve": {"fr": "Corriger ou réécrire un texte, avec le détail des changements.",
+                         "en": "Proofread or rewrite a text, with what changed."},
+    "cli.help.translate": {"fr": "Traduire un texte (langue source détectée).",
+                           "en": "Translate a text (source language detected)."},
+    "cli.help.summarize": {"fr": "Résumer un texte ou un fichier (.txt, .md, .html).",
+                           "en": "Summarize a text or a file (.txt, .md, .html)."},
+    "cli.help.story": {"fr": "Inventer une histoire pour un enfant.", "en": "Invent a story for a child."},
+    "cli.help.code": {"fr": "Écrire du code à partir d'une description.", "en": "Write code from a description."},
+    "cli.help.optimize": {"fr": "Accélérer du code, vérifié équivalent et mesuré.",
+                          "en": "Speed up code, verified equivalent and measured."},
+    "cli.help.fix": {"fr": "Corriger un bogue, vérifié par les tests dans le bac à sable.",
+                     "en": "Fix a bug, verified by the tests in the sandbox."},
+    "cli.help.explain": {"fr": "Expliquer du code.", "en": "Explain code."},
     "cli.no_prompt": {
         "fr": "Rien à demander : donnez une question ou envoyez un texte sur l'entrée standard.",
         "en": "Nothing to ask: give a question or pipe a text on standard input.",
@@ -235,6 +250,12 @@ CORE: dict[str, dict[str, str]] = {
         "en": "causerie serves {model} on http://{host}:{port}/v1",
     },
     "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
+    "cli.binary_file": {
+        "fr": "« {path} » semble binaire (octets nuls) : donnez un fichier texte (.txt, .md, .html, .py…).",
+        "en": "'{path}' looks binary (NUL bytes): give a text file (.txt, .md, .html, .py…).",
+    },
+    "cli.verified": {"fr": "vérifié", "en": "verified"},
+    "cli.not_verified": {"fr": "non vérifié", "en": "not verified"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE}
