@@ -11,10 +11,14 @@ from rich.markup import escape
 
 from causerie.cli.ask import default_system
 from causerie.cli.common import ai_notice, err_console, load_engine, state, stream_text
+from causerie.cli.skill_runner import main_text, show_output
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.settings import Settings
+from causerie.skills.base import Delta, Progress, Result
+from causerie.skills.commands import SkillCommand, parse_command
+from causerie.skills.registry import skill_class
 
 console = Console(highlight=False)
 QUIT = {"/quit", "/quitter", "/exit", "/q"}
@@ -68,9 +72,40 @@ class ChatSession:
             console.print(t("cli.chat.system_set" if argument else "cli.chat.system_cleared", self.lang))
         elif name == "/model" and argument:
             self.switch_model(argument)
+        elif command := parse_command(line, self.last_answer(), self.lang):
+            self.run_skill(command)
         else:
             console.print(t("cli.chat.unknown_command", self.lang, command=name))
         return True
+
+    def last_answer(self) -> str | None:
+        return next((m["content"] for m in reversed(self.history) if m["role"] == "assistant"), None)
+
+    def run_skill(self, command: SkillCommand) -> None:
+        """Run a skill on the conversation's engine; its result joins the history as an answer."""
+        skill = skill_class(command.skill)(self.engine, self.lang)
+        streamed, output = False, None
+        try:
+            for event in skill.stream(command.data):
+                if isinstance(event, Delta):
+                    console.print(event.text, end="", markup=False)
+                    streamed = True
+                elif isinstance(event, Progress):
+                    err_console.print(f"[cyan]•[/] [{event.step}/{event.total}] {escape(event.message)}")
+                elif isinstance(event, Result):
+                    output = event.output
+        except KeyboardInterrupt:
+            skill.cancel.set()
+            console.print(f" [dim]{escape(t('cli.interrupted', self.lang))}[/]")
+            return
+        except CauserieError as error:
+            err_console.print(f"[red]{escape(t('cli.error', self.lang, message=error.message(self.lang)))}[/]")
+            return
+        if streamed:
+            console.print()
+        show_output(output, streamed, self.lang)
+        self.history += [{"role": "user", "content": f"/{command.skill}"},
+                         {"role": "assistant", "content": main_text(output) or ""}]
 
     def switch_model(self, name: str) -> None:
         try:

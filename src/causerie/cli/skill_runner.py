@@ -41,7 +41,7 @@ def _show_progress(event: Progress) -> None:
     err_console.print(f"[cyan]•[/] [{event.step}/{event.total}] {escape(event.message)}", highlight=False)
 
 
-def _main_text(output: SkillOutput) -> str | None:
+def main_text(output: SkillOutput) -> str | None:
     for name in MAIN_FIELDS:
         value = getattr(output, name, None)
         if isinstance(value, str):
@@ -54,7 +54,7 @@ def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
     title = getattr(output, "title", None)
     if isinstance(title, str) and title:
         console.print(f"\n[bold]{escape(title)}[/]")
-    if not streamed and (text := _main_text(output)) is not None:
+    if not streamed and (text := main_text(output)) is not None:
         console.print(text, markup=False)
     verified = getattr(output, "verified", None)
     if isinstance(verified, bool):

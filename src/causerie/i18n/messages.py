@@ -225,9 +225,12 @@ CORE: dict[str, dict[str, str]] = {
     },
     "cli.chat.help": {
         "fr": "/reset : nouvelle conversation · /model NOM : changer de modèle · /system TEXTE : consigne "
-        "système · /quit : quitter",
+        "système · /quit : quitter\nCompétences : /traduire [en|fr|de…] TEXTE · /résumer · /corriger · "
+        "/rédiger · /histoire · /code · /optimiser · /réparer · /expliquer — sans texte, elles portent sur "
+        "la dernière réponse.",
         "en": "/reset: new conversation · /model NAME: switch model · /system TEXT: system prompt · "
-        "/quit: leave",
+        "/quit: leave\nSkills: /translate [fr|en|de…] TEXT · /summarize · /improve · /draft · /story · "
+        "/code · /optimize · /fix · /explain — without text, they work on the last answer.",
     },
     "cli.chat.reset": {"fr": "Conversation effacée.", "en": "Conversation cleared."},
     "cli.chat.system_set": {"fr": "Consigne système définie.", "en": "System prompt set."},
