@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field
 
-from causerie.skills.base import Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Skill, SkillInput, SkillOutput
+from causerie.skills.code_tools import require_code
 
 
 class ExplainInput(SkillInput):
@@ -18,6 +20,25 @@ class ExplainInput(SkillInput):
 
 class ExplainOutput(SkillOutput):
     text: str
+    lang: str = Field(description="Language of the explanation.")
+
+
+# The shape of the answer comes after the code: a small model follows the last instruction it read best,
+# and named parts keep it from drifting into an introduction, a rewrite or a repeated summary.
+SHAPE = {
+    "fr": "Réponds en français, en {words} mots au plus, avec exactement ces trois parties :\n"
+    "**En bref** : une phrase qui dit ce que fait le code.\n"
+    "**Étape par étape** : une liste numérotée courte.\n"
+    "**Pièges** : un à trois points, seulement s'ils sont réels.\n"
+    "Pas d'introduction, et ne réécris pas le code.",
+    "en": "Answer in English, in at most {words} words, with exactly these three parts:\n"
+    "**In short**: one sentence saying what the code does.\n"
+    "**Step by step**: a short numbered list.\n"
+    "**Pitfalls**: one to three points, only real ones.\n"
+    "No introduction, and do not rewrite the code.",
+}
+AUDIENCE = {"beginner": {"fr": "un débutant", "en": "a beginner"},
+            "expert": {"fr": "un développeur expérimenté", "en": "an experienced developer"}}
 
 
 class Explain(Skill):
@@ -25,19 +46,26 @@ class Explain(Skill):
     title = {"fr": "Expliquer du code", "en": "Explain code"}
     Input = ExplainInput
     Output = ExplainOutput
+    max_tokens = 800  # about 250 words in French, with room to finish the last point
     system = {
-        "fr": "Tu es un professeur de programmation patient. Tu expliques du code en français clair : "
-        "d'abord ce que fait le code en une phrase, puis comment il le fait, étape par étape, puis les "
-        "pièges éventuels. Tu ne réécris pas le code.",
-        "en": "You are a patient programming teacher. You explain code in plain English: first what the code "
-        "does in one sentence, then how, step by step, then any pitfalls. You do not rewrite the code.",
+        "fr": "Tu es un professeur de programmation patient et précis. Tu expliques du code en français "
+        "clair, sans inventer ce que le code ne fait pas.",
+        "en": "You are a patient, precise programming teacher. You explain code in plain English, without "
+        "inventing what the code does not do.",
     }
 
     def render(self, data: ExplainInput) -> list[dict[str, str]]:
         lang = data.lang or self.lang
-        audience = {"beginner": {"fr": "un débutant", "en": "a beginner"},
-                    "expert": {"fr": "un développeur expérimenté", "en": "an experienced developer"}}
-        ask = {"fr": f"Explique ce code {data.language} à {audience[data.level]['fr']}, en français :",
-               "en": f"Explain this {data.language} code to {audience[data.level]['en']}, in English:"}[lang]
+        ask = {"fr": f"Explique ce code {data.language} à {AUDIENCE[data.level]['fr']} :",
+               "en": f"Explain this {data.language} code to {AUDIENCE[data.level]['en']}:"}[lang]
+        shape = SHAPE[lang].format(words=200 if data.level == "beginner" else 120)
         system = {"role": "system", "content": self.system[lang]}
-        return [system, {"role": "user", "content": f"{ask}\n\n```{data.language}\n{data.code}\n```"}]
+        return [system, {"role": "user", "content": f"{ask}\n\n```{data.language}\n{data.code.rstrip()}\n```\n\n"
+                                                    f"{shape}"}]
+
+    def postprocess(self, text: str, data: ExplainInput) -> ExplainOutput:
+        return ExplainOutput(text=text.strip(), lang=data.lang or self.lang)
+
+    def steps(self, data: ExplainInput) -> Iterator[Event]:
+        require_code(data.code, "code", self.lang, python=False)  # blank code: a clear error, not a lecture
+        yield from super().steps(data)

@@ -1,0 +1,152 @@
+"""code: write code from a description (Python first), optionally with tests run in the sandbox.
+
+Steps: generate (streamed) -> take the code block out -> Python must parse, else retry once with the
+parse error -> with tests: split the asserts from the code (or ask for them), run them in the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field
+
+from causerie.skills import code_tools as tools
+from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
+
+# One worked example: a small model copies the format (one block, no prose) better than it follows rules.
+FEW_SHOT = {
+    "fr": ("Écris une fonction qui renvoie la somme des carrés des nombres pairs d'une liste.",
+           "def sum_even_squares(numbers: list[int]) -> int:\n"
+           "    \"\"\"Somme des carrés des nombres pairs de `numbers`.\"\"\"\n"
+           "    return sum(n * n for n in numbers if n % 2 == 0)"),
+    "en": ("Write a function that returns the sum of the squares of the even numbers of a list.",
+           "def sum_even_squares(numbers: list[int]) -> int:\n"
+           "    \"\"\"Sum of the squares of the even numbers in `numbers`.\"\"\"\n"
+           "    return sum(n * n for n in numbers if n % 2 == 0)"),
+}
+FEW_SHOT_TESTS = ("\n\nassert sum_even_squares([1, 2, 3, 4]) == 20\nassert sum_even_squares([]) == 0\n"
+                  "assert sum_even_squares([-2, 5]) == 4")
+
+
+class CodeInput(SkillInput):
+    description: str = Field(max_length=20_000, description="What the code must do.")
+    language: str = Field("python", max_length=40, description="Programming language (Python is checked).")
+    with_tests: bool = Field(False, description="Also write asserts and run them in the sandbox (Python).")
+
+
+class CodeOutput(SkillOutput):
+    code: str = Field(description="The code, without prose (empty if the model gave none).")
+    language: str
+    parses: bool | None = Field(None, description="Python only: whether the code parses.")
+    error: str | None = Field(None, description="Why there is no usable code, if so.")
+    tests: str | None = Field(None, description="The asserts written with the code.")
+    test_run: tools.TestRun | None = Field(None, description="What running the tests in the sandbox found.")
+    attempts: int = Field(1, description="Generations made (a second one when the first did not parse).")
+    text: str = Field(description="A report for people: the code and the test results.")
+
+
+class Code(tools.SandboxedSkill, Skill):
+    name = "code"
+    title = {"fr": "Écrire du code", "en": "Write code"}
+    Input = CodeInput
+    Output = CodeOutput
+    temperature = 0.2  # code wants the likely answer, not a creative one
+    max_tokens = 1024
+    needs_sandbox = True  # with tests
+    system = {
+        "fr": "Tu es un développeur expert. Tu écris du code correct, simple et lisible, avec les imports "
+        "nécessaires. Réponds avec exactement un bloc de code ```{language} et rien d'autre : pas "
+        "d'explication avant ni après.{tests}",
+        "en": "You are an expert programmer. You write correct, simple, readable code, with the imports it "
+        "needs. Answer with exactly one ```{language} code block and nothing else: no explanation before "
+        "or after.{tests}",
+    }
+    tests_rule = {
+        "fr": " Après le code, dans le même bloc, ajoute 3 à 5 lignes `assert` qui le testent sur des cas "
+        "typiques et limites ; calcule soigneusement les valeurs attendues.",
+        "en": " After the code, in the same block, add 3 to 5 `assert` lines that test it on typical and "
+        "edge cases; work out the expected values carefully.",
+    }
+
+    def render(self, data: CodeInput) -> list[dict[str, str]]:
+        python = data.language.lower() == "python"
+        with_tests = data.with_tests and python
+        system = self.system[self.lang].format(language=data.language.lower(),
+                                               tests=self.tests_rule[self.lang] if with_tests else "")
+        ask, example = FEW_SHOT[self.lang]
+        answer = f"```python\n{example}{FEW_SHOT_TESTS if with_tests else ''}\n```"
+        messages = [{"role": "system", "content": system}]
+        if python:  # the example shows the format; other languages would only be confused by Python
+            messages += [{"role": "user", "content": ask}, {"role": "assistant", "content": answer}]
+        return messages + [{"role": "user", "content": data.description.strip()}]
+
+    def steps(self, data: CodeInput) -> Iterator[Event]:
+        tools.require_code(data.description, "description", self.lang, python=False)
+        python = data.language.lower() == "python"
+        with_tests = data.with_tests and python
+        if with_tests:
+            self.require_sandbox()  # refuse before spending time on the model
+        total = 2 if with_tests else 1
+        yield Progress(1, total, self.text("generating"))
+        messages = self.render(data)
+        reply = yield from self.generate(messages)
+        code, problem = self._check(reply, data.language)
+        attempts = 1
+        if problem and python:
+            self.stop_if_cancelled()
+            yield Progress(1, total, self.text("retrying", error=problem), {"attempt": 2})
+            messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": self.text(
+                "fix_parse", error=problem)}]
+            reply = yield from self.generate(messages)
+            code, problem = self._check(reply, data.language)
+            attempts = 2
+        if problem or not with_tests:
+            yield Result(self._output(data, code, problem, attempts))
+            return
+        code, tests = tools.split_tests(code)
+        if not tests.strip():
+            tests = self._ask_tests(code)
+        self.stop_if_cancelled()
+        yield Progress(2, total, self.text("testing"))
+        run = tools.run_tests(self.require_sandbox(), code, tests, self.lang) if tests else None
+        yield Progress(2, total, run.summary if run else self.text("no_tests"), {"status": run and run.status})
+        yield Result(self._output(data, code, None, attempts, tests or None, run))
+
+    def _check(self, reply: str, language: str) -> tuple[str, str | None]:
+        """The code of a reply and what is wrong with it, if anything."""
+        python = language.lower() == "python"
+        code = tools.extract_code(reply, language.lower())
+        if code is None:
+            return "", self.text("no_code")
+        if python and (problem := tools.syntax_error(code)):
+            return code, problem.describe(self.lang)
+        return code, None
+
+    def _ask_tests(self, code: str) -> str:
+        """A second, short generation when the model wrote the code without asserts."""
+        messages = [{"role": "system", "content": self.text("tests_system")},
+                    {"role": "user", "content": f"```python\n{code}\n```"}]
+        reply = self.complete(messages, max_tokens=400)
+        tests = tools.extract_code(reply) or ""
+        if not tests or tools.syntax_error(tests):
+            return ""
+        return tools.split_tests(tests)[1]
+
+    def _output(self, data: CodeInput, code: str, problem: str | None, attempts: int, tests: str | None = None,
+                run: tools.TestRun | None = None) -> CodeOutput:
+        python = data.language.lower() == "python"
+        parses = (bool(code) and problem is None) if python else None
+        lines = [f"```{data.language.lower()}\n{code}\n```"] if code else []
+        if problem:
+            lines.append(self.text("failed", error=problem))
+        if tests:
+            lines.append(self.text("tests_header") + f"\n```python\n{tests}```")
+        if data.with_tests and python and not problem:
+            lines.append(run.summary if run else self.text("no_tests"))
+            lines += [f"- {failure}" for failure in (run.failures if run else [])]
+            if run and run.status == "failed":
+                lines.append(self.text("model_tests_caveat"))
+        elif data.with_tests and not python:
+            lines.append(self.text("tests_python_only"))
+        return CodeOutput(code=code, language=data.language.lower(), parses=parses, error=problem, tests=tests,
+                          test_run=run, attempts=attempts, text="\n\n".join(lines))
