@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     )
     model: str = Field(DEFAULT_MODEL, description="Default model name (see `causerie models`) or a .gguf path.")
     threads: int = Field(
-        default_factory=lambda: os.cpu_count() or 2, ge=1, description="CPU threads for the local engine."
+        default_factory=lambda: len(os.sched_getaffinity(0)) or 2, ge=1,
+        description="CPU threads for the local engine (default: the CPUs this process may use).",
     )
     context_size: int = Field(8192, ge=256, description="Total context (tokens) of the local engine.")
     parallel: int = Field(4, ge=1, le=64, description="Parallel slots: requests the local engine batches at once.")
@@ -74,6 +75,9 @@ class Settings(BaseSettings):
         True, description="Share the whole context between slots, so one long chat may use all of it."
     )
     gpu_layers: int = Field(0, ge=-1, description="Layers offloaded to a GPU (0: CPU only, -1: all).")
+    prompt_cache_mib: int = Field(
+        256, ge=0, description="Host RAM (MiB) llama.cpp may use to keep old prompts for reuse."
+    )
     host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port the HTTP server listens on.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(

@@ -32,6 +32,7 @@ class LocalOptions:
     batch_size: int = 512
     kv_unified: bool = True
     gpu_layers: int = 0
+    prompt_cache_mib: int = 256
     verbose: bool = False
 
     @classmethod
@@ -39,7 +40,7 @@ class LocalOptions:
         return cls(
             threads=settings.threads, context_size=settings.context_size, parallel=settings.parallel,
             batch_size=settings.batch_size, kv_unified=settings.kv_unified, gpu_layers=settings.gpu_layers,
-            verbose=settings.verbose_engine,
+            prompt_cache_mib=settings.prompt_cache_mib, verbose=settings.verbose_engine,
         )
 
 
@@ -58,6 +59,8 @@ def _server_params(path: str, options: LocalOptions, internal_key: str) -> Any:
     params.cont_batching = True
     params.cache_prompt = True
     params.endpoint_metrics = True
+    # llama.cpp keeps old prompts in host RAM for reuse (8 GiB by default): cap it for a laptop.
+    params.cache_ram_mib = options.prompt_cache_mib
     # llama.cpp also opens its own loopback listener; a random key keeps other local processes out of it.
     params.api_keys = [internal_key]
     params.verbosity = 3 if options.verbose else -1
