@@ -219,10 +219,10 @@ SKILL_OPTIMIZE: dict[str, dict[str, str]] = {
         "en": "the new version no longer defines the function '{entry}'",
     },
     "skill.optimize.inputs_invalid": {
-        "fr": "Ce n'est pas une liste Python de tuples d'arguments en valeurs littérales. Réponds uniquement par "
-        "une telle liste, par exemple [(3,), ([1, 2],), (list(range(500)),)].",
-        "en": "This is not a Python list of argument tuples in literal values. Answer only with such a list, "
-        "for example [(3,), ([1, 2],), (list(range(500)),)].",
+        "fr": "Ce n'est pas la forme attendue : une liste Python de tuples de {count} valeur(s), {example}, "
+        "en valeurs littérales (plus list(range(n)) et [valeur] * n). Réponds uniquement par cette liste.",
+        "en": "That is not the expected form: a Python list of tuples of {count} value(s), {example}, in "
+        "literal values (plus list(range(n)) and [value] * n). Answer with that list only.",
     },
     "skill.optimize.original_fails": {
         "fr": "les tests ne passent pas sur le code d'origine ({summary}) : l'équivalence ne peut pas être "

@@ -274,6 +274,14 @@ def _build(node: ast.AST):
     return value
 
 
+def parameters(source: str, name: str) -> list[str]:
+    """Names of the positional parameters of function `name`."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return [arg.arg for arg in [*node.args.posonlyargs, *node.args.args]]
+    return []
+
+
 def arity(source: str, name: str) -> int | None:
     """Positional parameters of function `name` when fixed, else None (*args, defaults)."""
     for node in ast.parse(source).body:

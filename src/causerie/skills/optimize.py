@@ -25,16 +25,17 @@ PROMPTS = {
            "Réponds par une phrase qui dit ce que tu changes, puis le code complet dans un seul bloc ```python.",
            "inputs": "Donne 8 à 12 appels variés de `{entry}` pour comparer deux versions : cas typiques, cas "
            "limites (vides, zéro, négatifs…) et 2 ou 3 grandes entrées, écrites avec list(range(n)) ou "
-           "[valeur] * n (n jusqu'à 1000). Réponds uniquement par une liste Python de tuples d'arguments, "
-           "comme [(3,), ([1, 2],), (list(range(500)),)], dans un bloc ```python. Pas d'autre appel de "
-           "fonction, pas de variable."},
+           "[valeur] * n (n jusqu'à 1000). Réponds uniquement par une liste Python de tuples, un par appel, "
+           "chacun avec ses {count} argument(s) dans l'ordre : {example}, en mettant des valeurs à la place "
+           "des noms. Dans un bloc ```python, sans autre appel de fonction ni variable."},
     "en": {"ask": "Make this Python function faster (a better algorithm, suitable data structures) without "
            "changing its name, its parameters or its result, edge cases included. Answer with one sentence "
            "saying what you change, then the complete code in a single ```python block.",
            "inputs": "Give 8 to 12 varied calls of `{entry}` to compare two versions: typical cases, edge "
            "cases (empty, zero, negative…) and 2 or 3 large inputs, written with list(range(n)) or [value] * n "
-           "(n up to 1000). Answer only with a Python list of argument tuples, like [(3,), ([1, 2],), "
-           "(list(range(500)),)], in a ```python block. No other function call, no variables."},
+           "(n up to 1000). Answer only with a Python list of tuples, one per call, each holding its {count} "
+           "argument(s) in order: {example}, with values in place of the names. In a ```python block, with no "
+           "other function call and no variables."},
 }
 
 
@@ -152,14 +153,18 @@ class Optimize(tools.SandboxedSkill, Skill):
         if baseline and baseline.calls:
             unique = list(dict.fromkeys(baseline.calls))
             return tools.literal_inputs("[" + ", ".join(unique) + "]", None), "tests"
-        ask = PROMPTS[self.lang]["inputs"].format(entry=entry)
+        # The form, spelt with the function's own parameters: a generic example gets copied as it is.
+        params = tools.parameters(data.code, entry)
+        one = f"({params[0]},)" if len(params) == 1 else f"({', '.join(params)})"
+        example = f"[{one}, {one}, …]"
+        ask = PROMPTS[self.lang]["inputs"].format(entry=entry, count=len(params), example=example)
         messages = [{"role": "user", "content": f"```python\n{data.code.rstrip()}\n```\n\n{ask}"}]
-        for _ in range(2):  # one retry: small models sometimes write a call or a variable
+        for _ in range(2):  # one retry: small models sometimes write a call, a variable, or the wrong shape
             reply = self.complete(messages, max_tokens=600, temperature=0.3)
             if inputs := tools.literal_inputs(tools.extract_code(reply) or reply, arity):
                 return inputs, "generated"
             messages += [{"role": "assistant", "content": reply},
-                         {"role": "user", "content": self.text("inputs_invalid")}]
+                         {"role": "user", "content": self.text("inputs_invalid", count=len(params), example=example)}]
         return None, "generated"
 
     def _verify(self, data: OptimizeInput, entry: str, proposed: str, explanation: str, tests: str,
