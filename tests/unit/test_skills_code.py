@@ -122,6 +122,14 @@ def test_literal_inputs_are_checked_without_ever_evaluating_code():
     assert tools.literal_inputs("[]", 1) is None
 
 
+def test_inputs_written_as_several_lists_or_cut_short_are_still_read():
+    split = "# typical\n[(range(3), 1), (range(3), 1)]\n# edge\n[([], 0)]\n"
+    assert ast.literal_eval(tools.literal_inputs(split, 2)) == [([0, 1, 2], 1), ([], 0)]
+    assert ast.literal_eval(tools.literal_inputs("[(1, 2), (3, 4), (5, ", 2)) == [(1, 2), (3, 4)]
+    sloppy = "[\n    (1, 2),  # small\n    ([list(range(3)), 4),\n    (list(range(3)), 5),\n]"
+    assert ast.literal_eval(tools.literal_inputs(sloppy, 2)) == [(1, 2), ([0, 1, 2], 5)]
+
+
 def test_large_inputs_may_be_built_from_a_few_whitelisted_forms_only():
     built = ast.literal_eval(tools.literal_inputs("[(list(range(3)), [0] * 2 + [1], 'ab' * 2, -4)]", 4))
     assert built == [([0, 1, 2], [0, 0, 1], "abab", -4)]
@@ -144,6 +152,12 @@ def test_tests_copied_into_a_fix_are_dropped_but_the_codes_own_helpers_stay():
     assert tools.drop_tests("def check(x):\n    return x >= 0\n", original) == "def check(x):\n    return x >= 0\n"
 
 
+def test_prose_is_what_the_reply_says_around_its_code():
+    reply = "The bug was the sign.\n\nHere is the fixed code:\n```python\nx = 1\n```\n\n\n\nIt works now."
+    assert tools.prose(reply) == "The bug was the sign.\n\nHere is the fixed code:\n\nIt works now."
+    assert tools.prose("The bug was the sign.\nThe fixed code is:\n```python\nx = 1\n```") == "The bug was the sign."
+
+
 def test_entry_function_and_diff():
     assert tools.entry_function("def helper():\n    pass\n\ndef main():\n    helper()\n") == "main"
     assert tools.entry_function("x = 1") is None
@@ -157,8 +171,10 @@ def test_run_tests_counts_cases_and_explains_failures(sandbox):
             "def test_zero():\n    assert add(0, 0) == 0\n"
     run = tools.run_tests(sandbox, BUGGY, tests, "en")
     assert (run.status, run.passed, run.total) == ("failed", 1, 3)
-    assert "line 1: assert add(1, 2) == 3" in run.failures[0] and "add(1, 2) = -1" in run.failures[0]
-    assert "candidate(2, 2) = 0" in run.failures[1]
+    assert run.failures[0] == "line 1: assert add(1, 2) == 3 → add(1, 2) gave -1, but the test expects 3"
+    assert "candidate(2, 2) gave 0, but the test expects 4" in run.failures[1]
+    other = tools.run_tests(sandbox, BUGGY, "x = 5\nassert add(1, 2) > x\n", "fr")
+    assert other.failures == ["ligne 2 : assert add(1, 2) > x → AssertionError (add(1, 2) = -1 ; x = 5)"]
     assert tools.run_tests(sandbox, BUGGY.replace("-", "+"), tests, "en").ok
 
 
@@ -198,7 +214,7 @@ def test_code_returns_clean_code_and_runs_its_tests(sandbox):
     assert out.code == "def add(a, b):\n    return a + b\n" and out.parses
     assert "assert add(2, 2) == 5" in out.tests
     assert (out.test_run.passed, out.test_run.total) == (1, 2)
-    assert "add(2, 2) = 4" in out.text and [p.step for p in progress] == [1, 2, 2]
+    assert "add(2, 2) gave 4, but the test expects 5" in out.text and [p.step for p in progress] == [1, 2, 2]
     assert progress[-1].message == out.test_run.summary
 
 
@@ -254,19 +270,45 @@ def test_fix_first_reply_wrong_second_right_is_verified_after_two_attempts(sandb
     assert [p.detail.get("attempt") for p in progress] == [1, 1, 2, 2, None]
     assert progress[-1].detail == {"verdict": "verified"} and progress[-1].message == out.verdict
     retry_prompt = engine.requests[1].messages[-1]["content"]
-    assert "return a * b" in retry_prompt and "add(1, 2) = 2" in retry_prompt  # the failure was fed back
-    assert "add(1, 2) = -1" in engine.requests[0].messages[-1]["content"]  # and the original's, first
+    assert "return a * b" in retry_prompt and "add(1, 2) a donné 2" in retry_prompt  # the failure, fed back
+    assert "add(1, 2) a donné -1" in engine.requests[0].messages[-1]["content"]  # and the original's, first
 
 
 def test_fix_all_wrong_is_not_verified_after_n_attempts_and_shows_the_diff_from_the_original(sandbox):
     wrong = [block("def add(a, b):\n    return a * b"), block("def add(a, b):\n    return b - a"),
-             "I don't know."]
+             "I don't know.", "Still no idea."]
     fix, engine = skill(Fix, *wrong, sandbox=sandbox)
     out = fix.run({"code": BUGGY, "tests": ADD_TESTS, "max_attempts": 3})
     assert not out.verified and out.status == "not_verified" and len(out.attempts) == 3
     assert [a.status for a in out.attempts] == ["failed", "failed", "no_code"]
     assert out.diff.startswith("--- original.py\n+++ fixed.py") and "-    return a - b" in out.diff
-    assert "Not verified" in out.verdict and "3 attempts" in out.verdict and len(engine.requests) == 3
+    assert "Not verified" in out.verdict and "3 attempts" in out.verdict
+    assert len(engine.requests) == 4 and "complete fixed code" in engine.requests[3].messages[-1]["content"]
+
+
+def test_fix_reply_with_only_an_explanation_gets_asked_for_the_code(sandbox):
+    fix, engine = skill(Fix, "The bug is the minus sign.", block("def add(a, b):\n    return a + b"),
+                        sandbox=sandbox)
+    out = fix.run({"code": BUGGY, "tests": ADD_TESTS})
+    assert out.verified and len(out.attempts) == 1 and len(engine.requests) == 2
+    assert out.explanation.startswith("The bug is the minus sign.")
+
+
+def test_fix_that_changes_nothing_or_repeats_itself_is_not_rerun_and_is_told_so(sandbox):
+    replies = [block(BUGGY, "Looks fine."), block("def add(a, b):\n    return a * b"),
+               block("def add(a, b):\n    # product\n    return a * b"), block("def add(a, b):\n    return b + a")]
+    fix, engine = skill(Fix, *replies, sandbox=sandbox)
+    out = fix.run({"code": BUGGY, "tests": ADD_TESTS, "max_attempts": 4})
+    assert [a.status for a in out.attempts] == ["unchanged", "failed", "unchanged", "passed"]
+    assert "changes nothing" in out.attempts[0].summary and "repeats attempt 2" in out.attempts[2].summary
+    assert "changes nothing" in engine.requests[1].messages[-1]["content"]
+    assert out.verified
+
+
+def test_fix_whose_only_proposal_is_the_original_is_no_fix():
+    fix, _ = skill(Fix, block(BUGGY.replace("return", "return  ")), sandbox=NoSandbox())
+    out = fix.run({"code": BUGGY, "description": "it subtracts"})
+    assert out.status == "no_fix" and out.diff == "" and out.code == BUGGY
 
 
 def test_fix_without_tests_says_not_verified_and_needs_no_sandbox():
@@ -355,6 +397,16 @@ def test_optimize_retries_when_the_function_was_renamed(sandbox):
                         block("[(5,), (50000,)]"), sandbox=sandbox)
     out = opt.run({"code": SLOW_SUM})
     assert out.verified and "total" in engine.requests[1].messages[-1]["content"]
+
+
+def test_optimize_with_tests_that_cannot_run_or_the_same_code_keeps_the_original(sandbox):
+    opt, engine = skill(Optimize, block(FAST_SUM), sandbox=sandbox)
+    out = opt.run({"code": SLOW_SUM, "tests": "assert total(4) == 6\nassert (\n"})
+    assert out.code == SLOW_SUM and "could not run" in out.reason and "line 2" in out.reason
+    assert engine.requests == []
+    opt, _ = skill(Optimize, block(SLOW_SUM.replace("s = 0", "s = 0  # same")), sandbox=sandbox)
+    out = opt.run({"code": SLOW_SUM})
+    assert out.code == SLOW_SUM and not out.verified and "same code" in out.reason
 
 
 def test_optimize_bad_input_is_refused_clearly():

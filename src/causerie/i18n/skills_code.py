@@ -107,6 +107,10 @@ CODE: dict[str, dict[str, str]] = {
         "fr": "ligne {line} : {source} → {error}{detail}",
         "en": "line {line}: {source} → {error}{detail}",
     },
+    "code.case_wrong_value": {
+        "fr": "ligne {line} : {source} → {expr} a donné {got}, alors que le test attend {expected}",
+        "en": "line {line}: {source} → {expr} gave {got}, but the test expects {expected}",
+    },
     "code.version_original": {"fr": "la version d'origine", "en": "the original version"},
     "code.version_candidate": {"fr": "la nouvelle version", "en": "the new version"},
     "code.version_broken": {
@@ -172,6 +176,18 @@ SKILL_FIX: dict[str, dict[str, str]] = {
         "fr": "correction proposée, non vérifiée (pas de tests)",
         "en": "fix proposed, not verified (no tests)",
     },
+    "skill.fix.code_please": {
+        "fr": "Donne maintenant le code corrigé complet, dans un seul bloc ```python.",
+        "en": "Now give the complete fixed code, in a single ```python block.",
+    },
+    "skill.fix.unchanged": {
+        "fr": "la proposition ne change rien au code d'origine : il faut le modifier",
+        "en": "the proposal changes nothing in the original code: it must be changed",
+    },
+    "skill.fix.repeated": {
+        "fr": "la proposition répète la tentative {number}, qui a échoué",
+        "en": "the proposal repeats attempt {number}, which failed",
+    },
     "skill.fix.verdict_verified": {
         "fr": "Vérifié : tous les tests passent avec la correction (tentatives : {count}).",
         "en": "Verified: all tests pass with the fix (attempts: {count}).",
@@ -214,6 +230,10 @@ SKILL_OPTIMIZE: dict[str, dict[str, str]] = {
         "keeping the function's name.",
     },
     "skill.optimize.no_code": {"fr": "la réponse ne contient pas de code", "en": "the answer contains no code"},
+    "skill.optimize.unchanged": {
+        "fr": "la proposition du modèle est le même code",
+        "en": "the model proposed the same code",
+    },
     "skill.optimize.entry_missing": {
         "fr": "la nouvelle version ne définit plus la fonction « {entry} »",
         "en": "the new version no longer defines the function '{entry}'",

@@ -77,13 +77,19 @@ def run_tests(sandbox: Sandbox, code: str, tests: str, lang: str, *, record: str
 
 def _cases_run(cases: list[dict], lang: str) -> TestRun:
     failed = [case for case in cases if not case["ok"]]
-    failures = [t("code.case_failed", lang, line=case["line"], source=case.get("failing") or case["source"],
-                  error=case.get("error", "?"), detail=f" ({case['detail']})" if case.get("detail") else "")
-                for case in failed[:5]]
+    failures = [_failure(case, lang) for case in failed[:5]]
     if not cases:
         return TestRun(status="tests_error", error=t("code.no_test_cases", lang))
     return TestRun(status="failed" if failed else "passed", passed=len(cases) - len(failed), failed=len(failed),
                    total=len(cases), failures=failures)
+
+
+def _failure(case: dict, lang: str) -> str:
+    source, detail = case.get("failing") or case["source"], case.get("detail")
+    if isinstance(detail, dict):  # assert f(x) == literal: "gave ..., expected ..."
+        return t("code.case_wrong_value", lang, line=case["line"], source=source, **detail)
+    return t("code.case_failed", lang, line=case["line"], source=source, error=case.get("error", "?"),
+             detail=f" ({detail})" if detail else "")
 
 
 def summarize_tests(run: TestRun, lang: str) -> str:
@@ -109,7 +115,7 @@ class BenchRun(BaseModel):
 
 
 def compare_versions(sandbox: Sandbox, original: str, candidate: str, entry: str, inputs: str, lang: str, *,
-                     repeats: int = 5, budget: float = 8.0, per_call: float = 2.0) -> BenchRun:
+                     repeats: int = 5, budget: float = 8.0, per_call: float = 1.0) -> BenchRun:
     """Run both versions on every input, compare, and time them (interleaved) in one sandbox run."""
     files = {"original.py": original, "candidate.py": candidate, "inputs.txt": inputs,
              "bench.py": harness("harness_bench.py")}

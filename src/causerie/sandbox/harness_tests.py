@@ -130,8 +130,17 @@ def is_case(node):
     return call and not (isinstance(node.value.func, ast.Name) and node.value.func.id == "print")
 
 
+def is_literal(node):
+    try:
+        ast.literal_eval(node)
+        return True
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
 def explain_assert(tree, exc):
-    """For a failed `assert a == b`: the values of both sides, evaluated in the failing frame."""
+    """For a failed `assert a == b`, evaluated again in the failing frame: {"expr", "got", "expected"} when b
+    is a literal (the clearest feedback for a model), else the values of the sides that are not literals."""
     frames = [f for f, _ in traceback.walk_tb(exc.__traceback__) if f.f_code.co_filename == TESTS]
     if not frames:
         return None
@@ -144,7 +153,10 @@ def explain_assert(tree, exc):
                           for side in sides]
             except BaseException:  # noqa: BLE001 - a side that fails again says nothing more
                 return None
-            shown = [(s, v) for s, v in zip(sides, values, strict=False) if not isinstance(s, ast.Constant)]
+            if len(sides) == 2 and isinstance(node.test.ops[0], ast.Eq | ast.Is) and is_literal(sides[1]):
+                return {"expr": short(ast.unparse(sides[0]), 120), "got": short(repr(values[0]), 200),
+                        "expected": short(repr(values[1]), 200)}
+            shown = [(s, v) for s, v in zip(sides, values, strict=False) if not is_literal(s)]
             return " ; ".join(f"{short(ast.unparse(s), 80)} = {short(repr(v), 200)}" for s, v in shown) or None
     return None
 

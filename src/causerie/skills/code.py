@@ -92,7 +92,7 @@ class Code(tools.SandboxedSkill, Skill):
         reply = yield from self.generate(messages)
         code, problem = self._check(reply, data.language)
         attempts = 1
-        if problem and python:
+        if problem:  # no code, or code that does not parse: once more, with the reason
             self.stop_if_cancelled()
             yield Progress(1, total, self.text("retrying", error=problem), {"attempt": 2})
             messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": self.text(
@@ -101,6 +101,8 @@ class Code(tools.SandboxedSkill, Skill):
             code, problem = self._check(reply, data.language)
             attempts = 2
         if problem or not with_tests:
+            if problem:  # the failure, where every surface shows progress lines
+                yield Progress(total, total, self.text("failed", error=problem), {"status": "failed"})
             yield Result(self._output(data, code, problem, attempts))
             return
         code, tests = tools.split_tests(code)
@@ -136,7 +138,7 @@ class Code(tools.SandboxedSkill, Skill):
                 run: tools.TestRun | None = None) -> CodeOutput:
         python = data.language.lower() == "python"
         parses = (bool(code) and problem is None) if python else None
-        lines = [f"```{data.language.lower()}\n{code}\n```"] if code else []
+        lines = [f"```{data.language.lower()}\n{code.rstrip()}\n```"] if code else []
         if problem:
             lines.append(self.text("failed", error=problem))
         if tests:

@@ -155,6 +155,14 @@ def entry_function(source: str) -> str | None:
     return roots[-1] if roots else None
 
 
+def same_code(a: str, b: str) -> bool:
+    """The same program, whatever the comments and layout."""
+    try:
+        return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except SyntaxError:
+        return a.strip() == b.strip()
+
+
 def unified_diff(before: str, after: str, fromfile: str = "original.py", tofile: str = "proposed.py") -> str:
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                  fromfile=fromfile, tofile=tofile)
@@ -190,14 +198,19 @@ def literal_inputs(text: str, arity: int | None) -> str | None:
     Never eval: the text comes from a model. It must be a literal, or use only `list(range(n))`, `[x] * n`
     and `+` to write large inputs (expanded by `_build`), and the result must pass ast.literal_eval. A bare
     value stands for one argument."""
-    try:
-        value = ast.literal_eval(_as_literal(text))
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
+    value = None
+    for attempt in (text, _cut_after_last_tuple(text)):
+        try:
+            value = ast.literal_eval(_as_literal(attempt))
+            break
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    if value is None:
+        value = _line_by_line(text)
     if not isinstance(value, list | tuple) or not value:
         return None
     rows = []
-    for item in value:
+    for item in list({repr(item): item for item in value}.values())[:MAX_INPUTS]:  # no repeats, not too many
         if isinstance(item, tuple) and (arity is None or len(item) == arity):
             rows.append(item)
         elif arity in (None, 1):
@@ -207,7 +220,28 @@ def literal_inputs(text: str, arity: int | None) -> str | None:
     return repr(rows)
 
 
+def _line_by_line(text: str) -> list | None:
+    """The tuples of a list written one per line, skipping the lines that do not read (a stray bracket)."""
+    rows = []
+    for line in text.splitlines():
+        line = line.split("#")[0].strip().rstrip(",") if not line.strip().startswith("#") else ""
+        if line.startswith("(") and line.endswith(")"):
+            try:
+                rows.append(ast.literal_eval(_as_literal(line)))
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+    return rows or None
+
+
+def _cut_after_last_tuple(text: str) -> str:
+    """A list cut by max_tokens (a model repeating itself), closed after its last complete tuple."""
+    text = text.strip()
+    cut = text.rfind("),")
+    return text[:cut + 1] + "]" if text.startswith("[") and cut > 0 else text
+
+
 MAX_BUILT = 100_000  # elements an expanded input may have: large enough to time, small enough to copy
+MAX_INPUTS = 40
 BUILDERS = {"range": lambda *a: list(range(*a)), "list": list, "tuple": tuple, "sorted": sorted}
 
 
@@ -218,9 +252,17 @@ def _as_literal(text: str) -> str:
         ast.literal_eval(text)
         return text
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        value = _build(ast.parse(text, mode="eval").body)
-        _check_weight(value)
-        return repr(value)
+        pass
+    # Small models split the list in several, under comments ("# edge cases"): one list, joined.
+    statements = ast.parse(text).body
+    if not statements or not all(isinstance(node, ast.Expr) for node in statements):
+        raise ValueError("inputs must be expressions")
+    parts = [_build(node.value) for node in statements]
+    if len(parts) > 1 and not all(isinstance(part, list) for part in parts):
+        raise ValueError("several statements must all be lists")
+    value = [item for part in parts for item in part] if len(parts) > 1 else parts[0]
+    _check_weight(value)
+    return repr(value)
 
 
 def _check_weight(value: object) -> None:
@@ -326,5 +368,8 @@ def merge_missing(original: str, candidate: str) -> str:
 
 def prose(reply: str) -> str:
     """What a reply says outside its code blocks (a fix's one-line explanation), shortened."""
-    text = FENCE.sub("", reply).strip()
+    text = re.sub(r"\n{3,}", "\n\n", FENCE.sub("", reply)).strip()
+    lines = text.splitlines()
+    if len(lines) > 1 and lines[-1].rstrip().endswith(":"):  # "Here is the fixed code:" led to the block
+        text = "\n".join(lines[:-1]).strip()
     return text[:500] + ("…" if len(text) > 500 else "")

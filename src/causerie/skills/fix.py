@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from causerie.skills import code_tools as tools
-from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
 
 PROMPTS = {
     "fr": {
@@ -51,7 +51,7 @@ class FixInput(SkillInput):
 class FixAttempt(SkillOutput):
     number: int
     status: Literal["passed", "failed", "code_error", "tests_error", "limit", "no_code", "syntax_error",
-                    "unverified"]
+                    "unchanged", "unverified"]
     summary: str
     failures: list[str] = Field(default_factory=list)
     passed: int = 0
@@ -116,7 +116,7 @@ class Fix(tools.SandboxedSkill, Skill):
         if tests:
             baseline = tools.run_tests(self.require_sandbox(), data.code, tests + "\n", self.lang)
             if baseline.status == "tests_error":
-                yield Result(self._broken(data, baseline))
+                yield from self._done(self._broken(data, baseline), 1)
                 return
         total = data.max_attempts if tests else 1  # without tests, a retry would have nothing to go on
         attempts: list[FixAttempt] = []
@@ -124,21 +124,34 @@ class Fix(tools.SandboxedSkill, Skill):
             self.stop_if_cancelled()
             yield Progress(number, total, self.text("attempt_start", number=number, total=total),
                            {"attempt": number})
-            messages = self.render(data, baseline, attempts[-1] if attempts else None)
-            reply = yield from self.generate(
-                messages, temperature=self.temperature if number == 1 else self.retry_temperature)
-            attempt = self._evaluate(number, reply, data.code, tests)
+            reply = yield from self._ask(self.render(data, baseline, attempts[-1] if attempts else None), number)
+            attempt = self._evaluate(number, reply, data.code, tests, attempts, baseline)
             attempts.append(attempt)
             yield Progress(number, total, self.text("attempt_done", number=number, total=total,
                                                     summary=attempt.summary),
                            {"attempt": number, "status": attempt.status, "passed": attempt.passed})
             if attempt.status == "passed":
                 break
-        output = self._output(data, baseline, attempts, bool(tests))
+        yield from self._done(self._output(data, baseline, attempts, bool(tests)), total)
+
+    @staticmethod
+    def _done(output: FixOutput, total: int) -> Iterator[Event]:
         yield Progress(total, total, output.verdict, {"verdict": output.status})  # shown by every surface
         yield Result(output)
 
-    def _evaluate(self, number: int, reply: str, original: str, tests: str) -> FixAttempt:
+    def _ask(self, messages: list[dict[str, str]], number: int) -> Iterator[Event]:
+        """One attempt's reply. A reply with an explanation but no code gets one follow-up asking for it."""
+        temperature = self.temperature if number == 1 else self.retry_temperature
+        reply = yield from self.generate(messages, temperature=temperature)
+        if tools.extract_code(reply) is None:
+            messages = [*messages, {"role": "assistant", "content": reply},
+                        {"role": "user", "content": self.text("code_please")}]
+            yield Delta("\n\n")
+            reply += "\n\n" + (yield from self.generate(messages, temperature=temperature))
+        return reply
+
+    def _evaluate(self, number: int, reply: str, original: str, tests: str, earlier: list[FixAttempt],
+                  baseline: tools.TestRun | None) -> FixAttempt:
         """One attempt: the reply's code, checked, and tested when there are tests."""
         entry = tools.entry_function(original) if tools.syntax_error(original) is None else None
         code = tools.extract_code(reply, prefer=entry)
@@ -149,6 +162,9 @@ class Fix(tools.SandboxedSkill, Skill):
             return FixAttempt(number=number, status="syntax_error", code=code, explanation=explanation,
                               summary=problem.describe(self.lang))
         code = tools.merge_missing(original, tools.drop_tests(code, original))
+        if repeated := self._repeated(number, code, original, earlier, baseline):
+            repeated.explanation = explanation
+            return repeated
         if not tests:
             return FixAttempt(number=number, status="unverified", code=code, explanation=explanation,
                               summary=self.text("unverified_no_tests"))
@@ -156,9 +172,24 @@ class Fix(tools.SandboxedSkill, Skill):
         return FixAttempt(number=number, status=run.status, summary=run.summary, failures=run.failures,
                           passed=run.passed, explanation=explanation, code=code)
 
+    def _repeated(self, number: int, code: str, original: str, earlier: list[FixAttempt],
+                  baseline: tools.TestRun | None) -> FixAttempt | None:
+        """A proposal that changes nothing, or repeats a failed attempt, is not run again: the next
+        prompt says so (small models often hand the code back untouched)."""
+        if tools.same_code(code, original):
+            return FixAttempt(number=number, status="unchanged", summary=self.text("unchanged"), code=code,
+                              passed=baseline.passed if baseline else 0,
+                              failures=baseline.failures if baseline else [])
+        for attempt in earlier:
+            if attempt.code and tools.same_code(code, attempt.code):
+                return FixAttempt(number=number, status="unchanged", code=code, passed=attempt.passed,
+                                  summary=self.text("repeated", number=attempt.number), failures=attempt.failures)
+        return None
+
     def _output(self, data: FixInput, baseline: tools.TestRun | None, attempts: list[FixAttempt],
                 has_tests: bool) -> FixOutput:
-        with_code = [attempt for attempt in attempts if attempt.code and attempt.status != "syntax_error"]
+        with_code = [attempt for attempt in attempts if attempt.code and attempt.status != "syntax_error"
+                     and not tools.same_code(attempt.code, data.code)]
         # The best attempt: the passing one, else the one passing most tests (the latest on a tie).
         best = max(with_code, key=lambda a: (a.status == "passed", a.passed, a.number), default=None)
         if best is None:

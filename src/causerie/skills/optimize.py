@@ -25,17 +25,16 @@ PROMPTS = {
            "Réponds par une phrase qui dit ce que tu changes, puis le code complet dans un seul bloc ```python.",
            "inputs": "Donne 8 à 12 appels variés de `{entry}` pour comparer deux versions : cas typiques, cas "
            "limites (vides, zéro, négatifs…) et 2 ou 3 grandes entrées, écrites avec list(range(n)) ou "
-           "[valeur] * n (n jusqu'à 1000). Réponds uniquement par une liste Python de tuples, un par appel, "
-           "chacun avec ses {count} argument(s) dans l'ordre : {example}, en mettant des valeurs à la place "
-           "des noms. Dans un bloc ```python, sans autre appel de fonction ni variable."},
+           "[valeur] * n (n jusqu'à 1000). Réponds uniquement par une liste Python, un tuple de {count} "
+           "argument(s) par ligne, sous cette forme, avec des valeurs à la place des noms :\n{example}\n"
+           "Pas d'autre appel de fonction, pas de variable."},
     "en": {"ask": "Make this Python function faster (a better algorithm, suitable data structures) without "
            "changing its name, its parameters or its result, edge cases included. Answer with one sentence "
            "saying what you change, then the complete code in a single ```python block.",
            "inputs": "Give 8 to 12 varied calls of `{entry}` to compare two versions: typical cases, edge "
            "cases (empty, zero, negative…) and 2 or 3 large inputs, written with list(range(n)) or [value] * n "
-           "(n up to 1000). Answer only with a Python list of tuples, one per call, each holding its {count} "
-           "argument(s) in order: {example}, with values in place of the names. In a ```python block, with no "
-           "other function call and no variables."},
+           "(n up to 1000). Answer only with a Python list, one tuple of {count} argument(s) per line, in this "
+           "form, with values in place of the names:\n{example}\nNo other function call, no variables."},
 }
 
 
@@ -98,11 +97,11 @@ class Optimize(tools.SandboxedSkill, Skill):
         tests = (data.tests or "").strip()
         baseline = None
         if tests:
-            tools.require_code(tests, "tests", self.lang)
             baseline = tools.run_tests(sandbox, data.code, tests + "\n", self.lang, record=entry)
             if not baseline.ok:  # tests that fail on the original cannot tell equivalent from not
-                yield from self._done(self._keep(data, self.text("original_fails",
-                                                                 summary=baseline.summary.rstrip("."))))
+                reason = baseline.summary.rstrip(".") if baseline.status == "tests_error" else self.text(
+                    "original_fails", summary=baseline.summary.rstrip("."))
+                yield from self._done(self._keep(data, reason))
                 return
         yield Progress(1, 3, self.text("proposing"))
         messages = self.render(data, entry)
@@ -116,7 +115,10 @@ class Optimize(tools.SandboxedSkill, Skill):
         if problem:
             yield from self._done(self._keep(data, problem, proposed))
             return
-        proposed = tools.merge_missing(data.code, proposed)
+        proposed = tools.merge_missing(data.code, tools.drop_tests(proposed, data.code))
+        if tools.same_code(proposed, data.code):
+            yield from self._done(self._keep(data, self.text("unchanged")))
+            return
         self.stop_if_cancelled()
         yield Progress(2, 3, self.text("checking"))
         inputs, source = self._inputs(data, entry, baseline)
@@ -156,7 +158,7 @@ class Optimize(tools.SandboxedSkill, Skill):
         # The form, spelt with the function's own parameters: a generic example gets copied as it is.
         params = tools.parameters(data.code, entry)
         one = f"({params[0]},)" if len(params) == 1 else f"({', '.join(params)})"
-        example = f"[{one}, {one}, …]"
+        example = f"```python\n[\n    {one},\n    {one},\n]\n```"  # one per line: a bad line can be dropped
         ask = PROMPTS[self.lang]["inputs"].format(entry=entry, count=len(params), example=example)
         messages = [{"role": "user", "content": f"```python\n{data.code.rstrip()}\n```\n\n{ask}"}]
         for _ in range(2):  # one retry: small models sometimes write a call, a variable, or the wrong shape
