@@ -94,3 +94,45 @@ class UpstreamError(CauserieError):
             # The client's request was at fault: pass the remote's 4xx through.
             self.status = status
             self.type = "invalid_request_error"
+
+
+class Forbidden(CauserieError):
+    """Authenticated, but the key lacks the scope this route needs."""
+
+    status = 403
+    type = "invalid_request_error"
+    code = "insufficient_scope"
+
+
+class Conflict(CauserieError):
+    status = 409
+    type = "invalid_request_error"
+    code = "conflict"
+
+
+class RateLimited(CauserieError):
+    """429 with Retry-After: the per-key request rate or token quota is spent for now."""
+
+    status = 429
+    type = "rate_limit_error"
+
+    def __init__(self, key: str, *, retry_after: int, code: str = "rate_limit_exceeded", **values: object):
+        super().__init__(key, code=code, retry_after=retry_after, **values)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class ServiceUnavailable(CauserieError):
+    """A dependency (the conversation store) cannot be reached; stateless routes keep working."""
+
+    status = 503
+    type = "server_error"
+    code = "service_unavailable"
+    headers = {"Retry-After": "5"}
+
+
+class VoiceError(CauserieError):
+    """Speech synthesis cannot run: the backend's library is missing or failed."""
+
+    status = 503
+    type = "server_error"
+    code = "voice_unavailable"

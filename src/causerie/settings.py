@@ -96,6 +96,28 @@ class Settings(BaseSettings):
         default_factory=list, description="Remote OpenAI-compatible models served under local names."
     )
     verbose_engine: bool = Field(False, description="Show llama.cpp's own logs.")
+    database_url: SecretStr | None = Field(
+        None, description="Conversation store: a SQLAlchemy URL, e.g. 'postgresql+psycopg://user:pw@host/db'; "
+        "default: the SQLite file causerie.db in the data directory (WAL mode).",
+    )
+    retention_days: int | None = Field(
+        None, ge=1, description="Delete conversations untouched for this many days (the server purges hourly); "
+        "None keeps them forever.",
+    )
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="Requests a stored API key may make per minute, unless the key sets its own "
+        "(0: no limit).",
+    )
+    token_quota_per_day: int | None = Field(
+        None, ge=1, description="Tokens (prompt + completion) a stored API key may use per UTC day, unless the "
+        "key sets its own; None: no quota.",
+    )
+    max_message_chars: int = Field(
+        200_000, ge=1, description="Longest message accepted in a stored conversation, in characters (413 beyond).",
+    )
+    store_flush_ms: int = Field(
+        250, ge=0, description="How often (ms) a streamed answer is written to the store while it streams.",
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -132,6 +154,12 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.home / "models"
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url is not None:  # a secret: it may carry a password
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.home / 'causerie.db'}"
 
     def is_loopback(self) -> bool:
         if self.host in LOOPBACK_HOSTS:

@@ -1,0 +1,103 @@
+"""The store's tables (SQLAlchemy 2 declarative). Only `causerie.store` imports this module: routes and the
+CLI go through `Store`, never through SQL.
+
+Full-text search is dialect-specific and lives in the migration, not here: an FTS5 table kept in step by
+triggers on SQLite, a generated French `tsvector` column with a GIN index on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Statuses of a message. An answer is written `interrupted` when it starts and becomes `complete` (or
+# `error`) only when its stream ends, so a server killed mid-answer leaves it truthfully `interrupted`.
+COMPLETE, INTERRUPTED, ERROR = "complete", "interrupted", "error"
+STATUSES = (COMPLETE, INTERRUPTED, ERROR)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _stamp() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _stamp()
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    prefix: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)  # shown; finds the row
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)  # sha256 of the whole key
+    scopes: Mapped[str] = mapped_column(String(100), nullable=False)  # space-separated
+    created_at: Mapped[datetime] = _stamp()
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer)
+    token_quota_per_day: Mapped[int | None] = mapped_column(Integer)
+    quota_day: Mapped[str | None] = mapped_column(String(10))  # the UTC day tokens_used counts
+    tokens_used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_updated", "user_id", "updated_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: not guessable, not countable
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    model: Mapped[str | None] = mapped_column(String(200))
+    system_prompt: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _stamp()
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    # Denormalized owner: search and GDPR deletes filter on it without a join.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)  # position in the conversation
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=COMPLETE)
+    error: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(200))  # the model card's name…
+    model_sha256: Mapped[str | None] = mapped_column(String(64))  # …and the exact weights
+    decoding: Mapped[dict | None] = mapped_column(JSON)  # temperature, top_p, max_tokens, seed, stop
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    ttft_ms: Mapped[float | None] = mapped_column(Float)
+    duration_ms: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = _stamp()
+    updated_at: Mapped[datetime] = _stamp()
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    rating: Mapped[int] = mapped_column(Integer, nullable=False)  # +1 👍, -1 👎
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = _stamp()
