@@ -128,3 +128,11 @@ class ServiceUnavailable(CauserieError):
     type = "server_error"
     code = "service_unavailable"
     headers = {"Retry-After": "5"}
+
+
+class VoiceError(CauserieError):
+    """Speech synthesis cannot run: the backend's library is missing or failed."""
+
+    status = 503
+    type = "server_error"
+    code = "voice_unavailable"

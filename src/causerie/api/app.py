@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from causerie import __version__
+from causerie.api.audio.router import router as audio_router
+from causerie.api.audio.service import SpeechService, TranscriptionService
 from causerie.api.chat.router import router as chat_router
 from causerie.api.chat.service import ChatService
 from causerie.api.completions.router import router as completions_router
@@ -33,6 +35,8 @@ class Services:
     completions: CompletionService
     models: ModelService
     skills: SkillService
+    speech: SpeechService
+    transcriptions: TranscriptionService
 
 
 def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Services:
@@ -42,6 +46,9 @@ def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Se
         completions=CompletionService(pool, metrics, settings),
         models=ModelService(pool, started=int(time.time())),
         skills=SkillService(pool),
+        # Voices load on first use; Whisper too (1-3 s), so the server starts fast without it.
+        speech=SpeechService(settings),
+        transcriptions=TranscriptionService(settings),
     )
 
 
@@ -67,8 +74,9 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
     if pool is not None:  # usable without running the lifespan (e.g. some test clients)
         app.state.services = build_services(pool, metrics, settings)
     install_error_handlers(app)
-    for router in (chat_router, completions_router, models_router, skills_router, health_router):
+    for router in (chat_router, completions_router, models_router, skills_router, audio_router, health_router):
         app.include_router(router)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
+                       routes={"/v1/audio/transcriptions": settings.max_audio_bytes})
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from causerie.cli import ask, chat, models, serve, skills
+from causerie.cli import ask, chat, models, serve, skills, speak, transcribe
 from causerie.cli.common import State
 from causerie.i18n import resolve_lang, t
 
@@ -38,6 +38,8 @@ def build_app(lang: str) -> typer.Typer:
     models.register(app, lang)
     serve.register(app, lang)
     skills.register(app, lang)
+    speak.register(app, lang)
+    transcribe.register(app, lang)
     return app
 
 

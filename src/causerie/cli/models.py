@@ -31,7 +31,7 @@ def human_size(size: int | None) -> str:
 
 def status_of(catalog: Catalog, card: ModelCard) -> tuple[bool, bool]:
     """(installed, verified) without hashing anything: verified means a fresh verification record."""
-    if card.engine != "local" or not card.parts:
+    if not card.parts:  # remote models and user files: nothing to install
         return True, card.verified
     if not catalog.is_installed(card):
         return False, False

@@ -65,7 +65,8 @@ def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
         console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
 
 
-def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None, as_json: bool) -> None:
+def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None,
+              as_json: bool) -> SkillOutput | None:
     st = state(ctx)
     settings = st.settings(model=model)
     lang = st.language(settings)
@@ -95,6 +96,7 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     if as_json:
         print(json.dumps({"skill": name, "model": engine.name, "output": output.model_dump(mode="json"),
                           "card": engine.card.public()}, ensure_ascii=False, indent=1))
-        return
+        return output
     show_output(output, streamed, lang)
     err_console.print(f"[dim]{escape(ai_notice(engine, lang))}[/]", highlight=False)
+    return output

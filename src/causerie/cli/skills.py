@@ -7,10 +7,11 @@ typed input, and hands over to `skill_runner.run_skill` (streaming display, prog
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from causerie.cli.common import state
+from causerie.cli.common import fail, state
 from causerie.cli.skill_runner import read_text, run_skill
 from causerie.i18n import t
 
@@ -29,6 +30,18 @@ def _text(ctx: typer.Context, text: str | None, file: Path | None) -> str:
 
 def _optional_file(path: Path | None) -> str | None:
     return path.read_text(encoding="utf-8", errors="replace") if path else None
+
+
+def read_story_aloud(ctx: typer.Context, output: Any) -> None:
+    from causerie.cli.speak import read_aloud
+    from causerie.errors import CauserieError
+
+    st = state(ctx)
+    settings = st.settings()
+    try:
+        read_aloud(settings, output.title, output.text, output.lang, Path.cwd())
+    except CauserieError as error:
+        fail(error, st.language(settings))
 
 
 def register(app: typer.Typer, lang: str) -> None:
@@ -75,10 +88,14 @@ def register(app: typer.Typer, lang: str) -> None:
               length: str = typer.Option("short", "--length", help="short | medium | long"),
               character: list[str] = typer.Option(None, "--character", "-c", help="A character (repeatable)."),
               place: str = typer.Option(None, "--place"), to: str = typer.Option(None, "--to", help="fr | en"),
+              read_aloud: bool = typer.Option(False, "--read-aloud", help="Also write the story's text and "
+                                              "its audio (mp3) in the current folder."),
               model: str = MODEL, as_json: bool = JSON) -> None:
         data = {"theme": theme, "age": age, "length": length, "characters": character or [], "place": place,
                 "lang": to}
-        run_skill(ctx, "story", data, model=model, as_json=as_json)
+        output = run_skill(ctx, "story", data, model=model, as_json=as_json)
+        if read_aloud and output is not None:
+            read_story_aloud(ctx, output)
 
     @app.command(help=t("cli.help.code", lang))
     def code(ctx: typer.Context, description: str = TEXT, file: Path = FILE,

@@ -5,6 +5,7 @@ and `skills_*.py` (one per family of skills), merged below."""
 
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
+from causerie.i18n.speech import SPEECH
 from causerie.i18n.store import STORE
 
 CORE: dict[str, dict[str, str]] = {
@@ -262,4 +263,4 @@ CORE: dict[str, dict[str, str]] = {
     "cli.not_verified": {"fr": "non vérifié", "en": "not verified"},
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **STORE}
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **STORE}

