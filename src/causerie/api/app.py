@@ -10,22 +10,27 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from causerie import __version__
+from causerie.api.auth import Gatekeeper
 from causerie.api.audio.router import router as audio_router
 from causerie.api.audio.service import SpeechService, TranscriptionService
 from causerie.api.chat.router import router as chat_router
 from causerie.api.chat.service import ChatService
 from causerie.api.completions.router import router as completions_router
 from causerie.api.completions.service import CompletionService
+from causerie.api.conversations.router import router as conversations_router
+from causerie.api.conversations.service import ConversationService
 from causerie.api.errors import install_error_handlers
 from causerie.api.health.router import router as health_router
 from causerie.api.metrics import Metrics, MetricsMiddleware
 from causerie.api.middleware import BodyLimit
 from causerie.api.models.router import router as models_router
 from causerie.api.models.service import ModelService
+from causerie.api.retention import start_store_tasks, stop_store_tasks
 from causerie.api.skills.router import router as skills_router
 from causerie.api.skills.service import SkillService
 from causerie.engines.pool import EnginePool
 from causerie.settings import Settings
+from causerie.store import StoreHandle
 
 
 @dataclass
@@ -35,17 +40,19 @@ class Services:
     completions: CompletionService
     models: ModelService
     skills: SkillService
+    conversations: ConversationService
     speech: SpeechService
     transcriptions: TranscriptionService
 
 
-def build_services(pool: EnginePool, metrics: Metrics, settings: Settings) -> Services:
+def build_services(pool: EnginePool, metrics: Metrics, settings: Settings, store: StoreHandle) -> Services:
     return Services(
         pool=pool,
         chat=ChatService(pool, metrics, settings),
         completions=CompletionService(pool, metrics, settings),
         models=ModelService(pool, started=int(time.time())),
         skills=SkillService(pool),
+        conversations=ConversationService(store, pool, metrics, settings),
         # Voices load on first use; Whisper too (1-3 s), so the server starts fast without it.
         speech=SpeechService(settings),
         transcriptions=TranscriptionService(settings),
@@ -56,26 +63,32 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
     """The ASGI app. Pass `pool` to serve engines you built (tests pass a FakeEngine); otherwise the
     configured models are loaded at startup and closed at shutdown."""
     metrics = Metrics()
+    store = StoreHandle(settings.store_url)  # connects on first use, not here
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pool is None
         active = pool or EnginePool.load(settings)
-        app.state.services = build_services(active, metrics, settings)
+        app.state.services = build_services(active, metrics, settings, store)
+        tasks = start_store_tasks(store, settings)  # never waited for: /v1 serves without a store
         try:
             yield
         finally:
+            await stop_store_tasks(tasks, store)
             if owned:
                 active.close()
 
     app = FastAPI(title="causerie", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.store = store
+    app.state.gatekeeper = Gatekeeper(settings, store)
     if pool is not None:  # usable without running the lifespan (e.g. some test clients)
-        app.state.services = build_services(pool, metrics, settings)
+        app.state.services = build_services(pool, metrics, settings, store)
     install_error_handlers(app)
     for router in (chat_router, completions_router, models_router, skills_router, audio_router, health_router):
         app.include_router(router)
+    app.include_router(conversations_router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        routes={"/v1/audio/transcriptions": settings.max_audio_bytes})
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
 
 from causerie.api.metrics import Metrics
+from causerie.api.usage import report_usage
 from causerie.engines.aio import stream_async
 from causerie.engines.base import Chunk, Engine, GenerationRequest, Usage
 from causerie.errors import InvalidRequest
@@ -90,6 +91,7 @@ class Generation:
         self.metrics.generation_ended(self.engine.name, self.engine.capabilities.parallel_slots)
         self.metrics.tokens.labels(self.engine.name, "prompt").inc(self.usage.prompt_tokens)
         self.metrics.tokens.labels(self.engine.name, "completion").inc(self.usage.completion_tokens)
+        await report_usage(self.usage)  # to the caller's API key quota, if it has one
 
 
 async def collect(generation: Generation, n: int) -> tuple[list[str], list[str | None]]:

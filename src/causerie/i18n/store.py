@@ -75,4 +75,53 @@ STORE: dict[str, dict[str, str]] = {
         "fr": "La recherche plein texte n'est pas disponible sur {backend} (SQLite ou PostgreSQL seulement).",
         "en": "Full-text search is not available on {backend} (SQLite or PostgreSQL only).",
     },
+    # --- the history API ---
+    "history.too_long": {
+        "fr": "Message trop long : {size} caractères, la limite est de {limit}. Découpez-le en plusieurs messages.",
+        "en": "Message too long: {size} characters, the limit is {limit}. Split it into several messages.",
+    },
+    "history.nul_character": {
+        "fr": "Le champ « {field} » contient un caractère nul (\\u0000), qui ne peut pas être enregistré. "
+        "Retirez-le.",
+        "en": "Field '{field}' contains a NUL character (\\u0000), which cannot be stored. Remove it.",
+    },
+    "history.invalid_utf8": {
+        "fr": "Le champ « {field} » n'est pas de l'Unicode valide (demi-paire de substitution isolée à la "
+        "position {position}). Envoyez du texte UTF-8 valide.",
+        "en": "Field '{field}' is not valid Unicode (a lone surrogate at position {position}). Send valid UTF-8 "
+        "text.",
+    },
+    "history.untitled": {"fr": "Conversation sans titre", "en": "Untitled conversation"},
+    "history.md.user": {"fr": "Vous", "en": "You"},
+    "history.md.assistant": {"fr": "Assistant", "en": "Assistant"},
+    "history.md.system": {"fr": "Invite système :", "en": "System prompt:"},
+    "history.md.meta": {
+        "fr": "_Créée le {created} · modèle {model} · {id}_",
+        "en": "_Created {created} · model {model} · {id}_",
+    },
+    "history.status.complete": {"fr": "terminée", "en": "complete"},
+    "history.status.interrupted": {"fr": "interrompue", "en": "interrupted"},
+    "history.status.error": {"fr": "erreur", "en": "error"},
+    # --- auth and limits ---
+    "auth.missing_scope": {
+        "fr": "Cette clé n'a pas la portée « {scope} » (elle a : {scopes}). Créez une clé qui l'a : "
+        "causerie keys create --scopes {scope}",
+        "en": "This key lacks the '{scope}' scope (it has: {scopes}). Create a key that has it: "
+        "causerie keys create --scopes {scope}",
+    },
+    "auth.keys_required_off_loopback": {
+        "fr": "Le mode sans clé n'est permis que depuis cette machine (loopback). Envoyez une clé d'API.",
+        "en": "Keyless mode is allowed from this machine only (loopback). Send an API key.",
+    },
+    "auth.rate_limited": {
+        "fr": "Trop de requêtes : cette clé est limitée à {limit} requêtes par minute. Réessayez dans "
+        "{retry_after} s.",
+        "en": "Too many requests: this key is limited to {limit} requests per minute. Retry in {retry_after} s.",
+    },
+    "auth.quota_exceeded": {
+        "fr": "Quota de jetons épuisé : {used} jetons utilisés aujourd'hui sur {quota}. Il se renouvelle à minuit "
+        "UTC, dans {retry_after} s.",
+        "en": "Token quota spent: {used} of {quota} tokens used today. It renews at midnight UTC, in "
+        "{retry_after} s.",
+    },
 }

@@ -1,0 +1,191 @@
+"""Posting a message: the question is stored, the answer generated and stored as it streams.
+
+Order matters for crash safety: the question and an empty answer marked `interrupted` are committed
+before the engine starts; the answer's text is written every `store_flush_ms` while it streams; only the
+end of the stream marks it `complete` (or `error`). A server killed at any point leaves the question and
+the text written so far, truthfully marked `interrupted`. Exchanges in one conversation run one at a time
+(a lock per conversation in this process; across processes the store reserves their positions
+atomically), so the next question sees the previous answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import anyio
+
+from causerie.api.conversations.protocol import MessageCreate, MessageOut
+from causerie.api.generation import SSE_DONE, Generation, sse
+from causerie.errors import CauserieError, EngineFailure
+from causerie.store import Store
+from causerie.store.models import COMPLETE, ERROR, INTERRUPTED
+from causerie.store.records import MessageRecord
+
+log = logging.getLogger("causerie.api")
+TITLE_CHARS = 60
+
+
+def title_from(question: str) -> str:
+    """A title from the first question: its first line, cut at a word boundary."""
+    line = " ".join(question.strip().split("\n", 1)[0].split())
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0] or line[:TITLE_CHARS]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def decoding_of(body: MessageCreate) -> dict[str, Any]:
+    values = {"temperature": body.temperature, "top_p": body.top_p, "max_tokens": body.max_tokens,
+              "seed": body.seed, "stop": body.stop}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+class KeyedLocks:
+    """One asyncio lock per conversation id, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    async def acquire(self, key: str) -> None:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            await lock.acquire()
+        except BaseException:
+            self._drop(key)
+            raise
+
+    def release(self, key: str) -> None:
+        self._locks[key][0].release()
+        self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        lock, users = self._locks[key]
+        if users <= 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
+
+
+class AnswerRecorder:
+    """Accumulates the answer's text and writes it to the store as it grows, then once at the end."""
+
+    def __init__(self, store: Store, answer: MessageRecord, flush_ms: int):
+        self.store, self.answer = store, answer
+        self.flush_s = flush_ms / 1000.0
+        self.parts: list[str] = []
+        self.started = time.perf_counter()
+        self.first_token: float | None = None
+        self._flushed_at = time.monotonic()
+        self._flushed_len = 0
+        self.final: MessageRecord | None = None
+        self._finishing = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def add(self, text: str) -> None:
+        if self.first_token is None:
+            self.first_token = time.perf_counter()
+        self.parts.append(text)
+
+    async def maybe_flush(self) -> None:
+        if time.monotonic() - self._flushed_at < self.flush_s:
+            return
+        text = self.text
+        if len(text) == self._flushed_len:
+            return
+        self._flushed_at, self._flushed_len = time.monotonic(), len(text)
+        try:
+            await anyio.to_thread.run_sync(self.store.update_answer, self.answer.id, text)
+        except CauserieError as error:  # the store went away: keep streaming, the answer still matters
+            log.warning("could not save the answer %d as it streamed: %s", self.answer.id, error)
+
+    async def finish(self, status: str, generation: Generation | None = None, error: str | None = None) -> None:
+        if self.final is not None or self._finishing:
+            return
+        self._finishing = True
+        usage = generation.usage if generation else None
+        values = {
+            "error": error, "prompt_tokens": usage.prompt_tokens if usage else None,
+            "completion_tokens": usage.completion_tokens if usage else None,
+            "ttft_ms": (self.first_token - self.started) * 1000 if self.first_token else None,
+            "duration_ms": (time.perf_counter() - self.started) * 1000,
+        }
+        with anyio.CancelScope(shield=True):  # a client that left must not stop the last write
+            try:
+                self.final = await anyio.to_thread.run_sync(
+                    lambda: self.store.finish_answer(self.answer.id, self.text, status, **values))
+            except CauserieError as failure:
+                log.warning("could not save the end of answer %d: %s", self.answer.id, failure)
+        self.final = self.final or self.answer
+
+
+class ExchangeStream:
+    """The SSE body of a streamed exchange. `aclose` always runs the cleanup, even when the response
+    never started (a plain async generator that never ran skips its `finally`)."""
+
+    def __init__(self, events: AsyncIterator[bytes], cleanup: Callable[[], Awaitable[None]]):
+        self._events, self._cleanup = events, cleanup
+
+    def __aiter__(self) -> ExchangeStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        try:
+            await self._events.aclose()
+        finally:
+            await self._cleanup()
+
+
+def _event(kind: str, **fields: Any) -> bytes:
+    return sse(json.dumps({"type": kind, **fields}, ensure_ascii=False))
+
+
+async def stream_events(generation: Generation, recorder: AnswerRecorder, start: dict[str, Any],
+                        on_error: Callable[[Exception], bytes], on_complete: Callable[[], Awaitable[None]]
+                        ) -> AsyncIterator[bytes]:
+    """`start`, then `delta` events as text comes, then `end` with the stored answer; an error after the
+    start is a final `{"error": …}` event, as on /v1."""
+    yield _event("start", **start)
+    try:
+        async for chunk in generation.chunks():
+            if chunk.text and chunk.index == 0:
+                recorder.add(chunk.text)
+                yield _event("delta", content=chunk.text)
+                await recorder.maybe_flush()
+        await recorder.finish(COMPLETE, generation)
+        await on_complete()
+        yield _event("end", message=MessageOut.of(recorder.final).model_dump(mode="json"))
+    except Exception as error:  # noqa: BLE001 - a started stream can only report errors in-band
+        failure = error if isinstance(error, CauserieError) else EngineFailure("api.engine_error",
+                                                                              detail=type(error).__name__)
+        await recorder.finish(ERROR, generation, error=failure.message("en"))
+        yield on_error(failure)
+    yield SSE_DONE
+
+
+async def record(generation: Generation, recorder: AnswerRecorder) -> None:
+    """A non-streamed answer: stored as it grows all the same."""
+    async for chunk in generation.chunks():
+        if chunk.text and chunk.index == 0:
+            recorder.add(chunk.text)
+            await recorder.maybe_flush()
+    await recorder.finish(COMPLETE, generation)
+
+
+async def cleanup(generation: Generation, recorder: AnswerRecorder, release: Callable[[], None]) -> None:
+    """Whatever happened: stop the engine, store the answer as far as it went, free the conversation."""
+    try:
+        await generation.finish()
+        await recorder.finish(INTERRUPTED, generation)
+    finally:
+        release()

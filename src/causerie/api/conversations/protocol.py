@@ -1,0 +1,173 @@
+"""Wire models of /api/conversations, /api/search and /api/me. Timestamps are Unix seconds, as in OpenAI's
+API; ids of conversations are random strings, ids of messages integers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from causerie.api.common import ModelFacts, StopField
+from causerie.store.records import ConversationRecord, FeedbackRecord, MessageRecord, SearchHit
+
+
+def unix(moment: Any) -> int:
+    return int(moment.timestamp())
+
+
+# --- requests ---
+class ConversationCreate(BaseModel):
+    title: str = Field("", max_length=200)
+    model: str | None = Field(None, max_length=200)
+    system_prompt: str | None = None
+
+
+class ConversationRename(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+
+
+class MessageCreate(BaseModel):
+    content: str = Field(min_length=1)
+    stream: bool = True
+    model: str | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, ge=0, le=1)
+    max_tokens: int | None = Field(None, ge=1)
+    seed: int | None = None
+    stop: StopField = None
+
+
+class FeedbackCreate(BaseModel):
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=4000)
+
+
+# --- responses ---
+class FeedbackOut(BaseModel):
+    rating: Literal["up", "down"]
+    comment: str
+    created_at: int
+
+    @classmethod
+    def of(cls, record: FeedbackRecord | None) -> FeedbackOut | None:
+        if record is None:
+            return None
+        return cls(rating="up" if record.rating > 0 else "down", comment=record.comment,
+                   created_at=unix(record.created_at))
+
+
+class MessageUsage(BaseModel):
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
+class MessageTimings(BaseModel):
+    ttft_ms: float | None
+    duration_ms: float | None
+
+
+class MessageOut(BaseModel):
+    id: int
+    object: Literal["conversation.message"] = "conversation.message"
+    conversation_id: str
+    seq: int
+    role: str
+    content: str
+    status: Literal["complete", "interrupted", "error"]
+    error: str | None = None
+    model: str | None = None
+    model_sha256: str | None = None
+    decoding: dict[str, Any] | None = None
+    usage: MessageUsage | None = None
+    timings: MessageTimings | None = None
+    feedback: FeedbackOut | None = None
+    created_at: int
+    updated_at: int
+
+    @classmethod
+    def of(cls, record: MessageRecord) -> MessageOut:
+        answer = record.role == "assistant"
+        return cls(
+            id=record.id, conversation_id=record.conversation_id, seq=record.seq, role=record.role,
+            content=record.content, status=record.status, error=record.error, model=record.model,
+            model_sha256=record.model_sha256, decoding=record.decoding,
+            usage=MessageUsage(prompt_tokens=record.prompt_tokens, completion_tokens=record.completion_tokens)
+            if answer else None,
+            timings=MessageTimings(ttft_ms=record.ttft_ms, duration_ms=record.duration_ms) if answer else None,
+            feedback=FeedbackOut.of(record.feedback), created_at=unix(record.created_at),
+            updated_at=unix(record.updated_at),
+        )
+
+
+class ConversationOut(BaseModel):
+    id: str
+    object: Literal["conversation"] = "conversation"
+    title: str
+    model: str | None
+    system_prompt: str | None
+    message_count: int
+    created_at: int
+    updated_at: int
+
+    @classmethod
+    def of(cls, record: ConversationRecord) -> ConversationOut:
+        return cls(id=record.id, title=record.title, model=record.model, system_prompt=record.system_prompt,
+                   message_count=record.message_count, created_at=unix(record.created_at),
+                   updated_at=unix(record.updated_at))
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+
+
+class ConversationList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ConversationOut]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class Deleted(BaseModel):
+    id: str
+    object: str
+    deleted: bool = True
+
+
+class UserDeleted(BaseModel):
+    object: Literal["user.deleted"] = "user.deleted"
+    user: str
+    conversations: int
+    account_deleted: bool
+
+
+class Exchange(BaseModel):
+    """A non-streamed exchange: the question as stored, and the finished answer."""
+
+    object: Literal["conversation.exchange"] = "conversation.exchange"
+    conversation_id: str
+    user_message: MessageOut
+    assistant_message: MessageOut
+    causerie: ModelFacts
+
+
+class SearchHitOut(BaseModel):
+    message_id: int
+    conversation_id: str
+    conversation_title: str
+    role: str
+    snippet: str
+    created_at: int
+
+    @classmethod
+    def of(cls, hit: SearchHit) -> SearchHitOut:
+        return cls(message_id=hit.message_id, conversation_id=hit.conversation_id,
+                   conversation_title=hit.conversation_title, role=hit.role, snippet=hit.snippet,
+                   created_at=unix(hit.created_at))
+
+
+class SearchResults(BaseModel):
+    object: Literal["list"] = "list"
+    query: str
+    data: list[SearchHitOut]
