@@ -180,7 +180,14 @@ def expand_numbers(text: str, lang: str) -> str:
     text = _DECIMAL[lang].sub(lambda m: f"{words(int(m.group(1)), lang)} {DECIMAL_WORD[lang]} "
                                         f"{_fraction(m.group(2), lang)}", text)
     text = _NEGATIVE.sub(lambda m: f"{MINUS_WORD[lang]} {m.group(1)}", text)
-    return _INTEGER.sub(lambda m: f" {words(int(m.group(0)), lang)} ", text)
+    return _INTEGER.sub(lambda m: f" {_integer(m.group(0), lang)} ", text)
+
+
+def _integer(digits: str, lang: str) -> str:
+    # "06" and long runs are codes (phone numbers, ids), read digit by digit; the rest are quantities.
+    if len(digits) > MAX_DIGITS or (digits.startswith("0") and len(digits) > 1):
+        return " ".join(words(int(d), lang) for d in digits)
+    return words(int(digits), lang)
 
 
 def strip_emojis(text: str) -> str:

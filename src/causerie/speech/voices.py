@@ -101,6 +101,8 @@ class VoiceBook:
         if preferred[1].gender == gender:
             return preferred
         same = [entry for entry in self.speakers.values() if entry[1].language == lang and entry[1].gender == gender]
+        # Keep the default's accent (en-GB stays British) when one of the right gender has it.
+        same.sort(key=lambda entry: entry[1].locale != preferred[1].locale)
         return same[0] if same else preferred
 
     def _unknown(self, name: str) -> InvalidRequest:
