@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from causerie import __version__
-from causerie.api.auth import Gatekeeper
 from causerie.api.audio.router import router as audio_router
 from causerie.api.audio.service import SpeechService, TranscriptionService
+from causerie.api.auth import Gatekeeper
 from causerie.api.chat.router import router as chat_router
 from causerie.api.chat.service import ChatService
 from causerie.api.completions.router import router as completions_router

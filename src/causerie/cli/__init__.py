@@ -7,7 +7,8 @@ import sys
 
 import typer
 
-from causerie.cli import ask, chat, models, serve, skills, speak, transcribe
+from causerie.cli import ask, chat, history, keys, models, serve, skills, speak, transcribe, users
+from causerie.cli import store as store_cli
 from causerie.cli.common import State
 from causerie.i18n import resolve_lang, t
 
@@ -40,6 +41,10 @@ def build_app(lang: str) -> typer.Typer:
     skills.register(app, lang)
     speak.register(app, lang)
     transcribe.register(app, lang)
+    users.register(app, lang)
+    keys.register(app, lang)
+    history.register(app, lang)
+    store_cli.register(app, lang)
     return app
 
 

@@ -8,6 +8,7 @@ from causerie.cli.common import err_console, fail, fail_text, state
 from causerie.engines.pool import EnginePool
 from causerie.errors import CauserieError
 from causerie.i18n import t
+from causerie.settings import Settings
 
 
 def register(app: typer.Typer, lang: str) -> None:
@@ -32,7 +33,7 @@ def register(app: typer.Typer, lang: str) -> None:
                                allow_insecure=allow_insecure, parallel=parallel, context_size=context_size,
                                threads=threads)
         lang_ = st.language(settings)
-        if not settings.is_loopback() and not settings.api_keys:
+        if not settings.is_loopback() and not settings.api_keys and not _store_has_keys(settings):
             if not settings.allow_insecure:
                 fail_text(t("cli.serve.insecure", lang_, host=settings.host), code=2)
             err_console.print(f"[yellow]{t('cli.serve.insecure', lang_, host=settings.host)}[/]")
@@ -46,3 +47,17 @@ def register(app: typer.Typer, lang: str) -> None:
                         timeout_graceful_shutdown=5)
         finally:
             pool.close()
+
+
+def _store_has_keys(settings: Settings) -> bool:
+    """Keys made with `causerie keys create` protect an off-loopback bind too. A store that cannot be read
+    counts as keyless, so the bind is refused rather than left open."""
+    from causerie.store import StoreHandle
+
+    handle = StoreHandle(settings.store_url)
+    try:
+        return handle.may_hold_keys()
+    except CauserieError:
+        return False
+    finally:
+        handle.close()

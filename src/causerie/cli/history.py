@@ -1,0 +1,98 @@
+"""`causerie history`: list, show, search, export and delete a user's stored conversations (the local
+user of single-user mode unless --user says otherwise)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from causerie.cli.store import console, opened, stamp
+from causerie.i18n import t
+from causerie.store.export import conversation_dict, to_json, to_markdown
+
+LOCAL_USER = "local"  # the owner of single-user mode's history (causerie.api.auth.LOCAL_USER)
+UserOption = typer.Option(LOCAL_USER, "--user", "-u")
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    history_app = typer.Typer(help=t("cli.help.history", lang), no_args_is_help=True)
+    app.add_typer(history_app, name="history")
+
+    @history_app.command("list", help=t("cli.help.history_list", lang))
+    def list_conversations(ctx: typer.Context, user: str = UserOption, limit: int = typer.Option(20, min=1, max=1000),
+                           offset: int = typer.Option(0, min=0), as_json: bool = typer.Option(False, "--json")) -> None:
+        with opened(ctx) as (store, _, lang_):
+            page, total = store.list_conversations(store.get_user(user).id, limit=limit, offset=offset)
+        if as_json:
+            print(json.dumps({"total": total, "data": [
+                {"id": c.id, "title": c.title, "model": c.model, "messages": c.message_count,
+                 "updated_at": c.updated_at.isoformat()} for c in page]}, ensure_ascii=False, indent=1))
+            return
+        table = Table(title=t("history.title", lang_, user=user, shown=len(page), total=total))
+        for column in ("id", "title", "messages", "updated"):
+            table.add_column(t(f"history.col.{column}", lang_))
+        for c in page:
+            table.add_row(c.id, escape(c.title or t("history.untitled", lang_)), str(c.message_count),
+                          stamp(c.updated_at))
+        console.print(table)
+
+    @history_app.command("show", help=t("cli.help.history_show", lang))
+    def show(ctx: typer.Context, conversation_id: str, user: str = UserOption,
+             as_json: bool = typer.Option(False, "--json")) -> None:
+        with opened(ctx) as (store, _, lang_):
+            detail = store.get_conversation(store.get_user(user).id, conversation_id)
+        if as_json:
+            print(json.dumps(conversation_dict(detail), ensure_ascii=False, indent=1))
+        else:
+            print(to_markdown([detail], lang_), end="")
+
+    @history_app.command("search", help=t("cli.help.history_search", lang))
+    def search(ctx: typer.Context, query: str, user: str = UserOption, limit: int = typer.Option(20, min=1, max=200),
+               as_json: bool = typer.Option(False, "--json")) -> None:
+        with opened(ctx) as (store, _, lang_):
+            hits = store.search(store.get_user(user).id, query, limit=limit)
+        if as_json:
+            print(json.dumps([{"conversation_id": h.conversation_id, "message_id": h.message_id, "role": h.role,
+                               "snippet": h.snippet} for h in hits], ensure_ascii=False, indent=1))
+            return
+        table = Table(title=t("history.search_title", lang_, query=escape(query), count=len(hits)))
+        for column in ("id", "title", "role", "snippet"):
+            table.add_column(t(f"history.col.{column}", lang_))
+        for hit in hits:
+            table.add_row(hit.conversation_id, escape(hit.conversation_title), hit.role, escape(hit.snippet))
+        console.print(table)
+
+    @history_app.command("export", help=t("cli.help.history_export", lang))
+    def export(ctx: typer.Context, conversation_id: str = typer.Argument(None), user: str = UserOption,
+               fmt: str = typer.Option("json", "--format", help="json | markdown"),
+               output: Path = typer.Option(None, "--output", "-o")) -> None:
+        with opened(ctx) as (store, _, lang_):
+            owner = store.get_user(user)
+            details = store.export(owner.id, conversation_id)
+            keys = store.list_keys(user) if conversation_id is None else None
+        text = to_markdown(details, lang_) if fmt == "markdown" else to_json(user, details, keys)
+        if output is None:
+            print(text, end="" if text.endswith("\n") else "\n")
+            return
+        output.write_text(text, encoding="utf-8")
+        console.print(f"[green]✓[/] {t('history.exported', lang_, count=len(details), path=output)}")
+
+    @history_app.command("delete", help=t("cli.help.history_delete", lang))
+    def delete(ctx: typer.Context, conversation_id: str = typer.Argument(None), user: str = UserOption,
+               everything: bool = typer.Option(False, "--all"), yes: bool = typer.Option(False, "--yes", "-y")) -> None:
+        with opened(ctx) as (store, _, lang_):
+            owner = store.get_user(user)
+            if conversation_id is None and not everything:
+                raise typer.BadParameter(t("history.delete_what", lang_))
+            if conversation_id is None:
+                if not yes:
+                    typer.confirm(t("history.confirm_delete_all", lang_, user=user), abort=True)
+                gone = store.delete_all_conversations(owner.id)
+            else:
+                store.delete_conversation(owner.id, conversation_id)
+                gone = 1
+        console.print(f"[green]✓[/] {t('history.deleted', lang_, count=gone)}")
