@@ -34,6 +34,11 @@ system-deps:
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1; } || \
 		echo "bubblewrap not installed: sandbox tests will be skipped"
+	@# The store's tests run on SQLite and on a throwaway PostgreSQL cluster (Debian keeps initdb off the PATH).
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && apt-get install -y -qq postgresql) >/dev/null 2>&1; } || \
+		echo "postgresql not installed: the store's PostgreSQL tests will be skipped"
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
