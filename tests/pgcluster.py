@@ -37,8 +37,9 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self, binaries: Path):
+    def __init__(self, binaries: Path, *, durable: bool = False):
         self.binaries = binaries
+        self.durable = durable  # False (tests): fsync and synchronous commits off, for speed
         self.root = Path(tempfile.mkdtemp(prefix="causerie-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -56,8 +57,9 @@ class PostgresCluster:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "start")
         return self
 
