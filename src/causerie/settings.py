@@ -114,6 +114,10 @@ class Settings(BaseSettings):
         25 * 1024 * 1024, ge=1024, description="Largest audio file `POST /v1/audio/transcriptions` accepts "
         "(bytes; 413 beyond).",
     )
+    eval_data: Path | None = Field(
+        None, description="Folder of benchmark files for `causerie eval` (the layout of eval-data: "
+        "flores200_devtest_en_fr/, humaneval/, ...); `--data` overrides it for one run.",
+    )
     database_url: SecretStr | None = Field(
         None, description="Conversation store: a SQLAlchemy URL, e.g. 'postgresql+psycopg://user:pw@host/db'; "
         "default: the SQLite file causerie.db in the data directory (WAL mode).",

@@ -8,6 +8,7 @@ import sys
 import typer
 
 from causerie.cli import ask, chat, history, keys, models, serve, skills, speak, transcribe, users
+from causerie.cli import eval as eval_cli
 from causerie.cli import store as store_cli
 from causerie.cli.common import State
 from causerie.i18n import resolve_lang, t
@@ -41,6 +42,7 @@ def build_app(lang: str) -> typer.Typer:
     skills.register(app, lang)
     speak.register(app, lang)
     transcribe.register(app, lang)
+    eval_cli.register(app, lang)
     users.register(app, lang)
     keys.register(app, lang)
     history.register(app, lang)

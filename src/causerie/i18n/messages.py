@@ -3,6 +3,7 @@
 It is one catalogue, kept in a few files by area so that each stays readable: this file (core, API, CLI)
 and `skills_*.py` (one per family of skills), merged below."""
 
+from causerie.i18n.eval import EVAL
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
 from causerie.i18n.speech import SPEECH
@@ -263,4 +264,4 @@ CORE: dict[str, dict[str, str]] = {
     "cli.not_verified": {"fr": "non vérifié", "en": "not verified"},
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **STORE}
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE}

@@ -69,6 +69,7 @@ class Skill:
     system: ClassVar[dict[str, str]] = {}  # the system prompt, in French and English
     temperature: ClassVar[float | None] = 0.3
     max_tokens: ClassVar[int | None] = 1024
+    seed: int | None = None  # set per instance for reproducible runs (the scorecard)
     needs_sandbox: ClassVar[bool] = False
 
     def __init__(self, engine: Engine, lang: str | None = None):
@@ -96,7 +97,8 @@ class Skill:
     def generate(self, messages: list[dict[str, str]], *, stream: bool = True, **options: Any) -> Iterator[Event]:
         """Run one generation, yielding deltas when `stream`; returns the full text."""
         request = GenerationRequest(messages=messages, temperature=options.pop("temperature", self.temperature),
-                                    max_tokens=options.pop("max_tokens", self.max_tokens), **options)
+                                    max_tokens=options.pop("max_tokens", self.max_tokens),
+                                    seed=options.pop("seed", self.seed), **options)
         parts: list[str] = []
         for chunk in self.engine.generate(request):
             if self.cancel.is_set():

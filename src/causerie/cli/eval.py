@@ -1,0 +1,174 @@
+"""`causerie eval`: run a task on a benchmark file (`run`), list tasks (`tasks`), and publish a scorecard
+(`report`: a Markdown table and a PNG plot)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from causerie.cli.common import fail, load_engine, state
+from causerie.errors import CauserieError, InvalidRequest
+from causerie.eval.data import Split
+from causerie.eval.runner import Runner, RunSpec, RunState, read_cache
+from causerie.eval.tasks import TASKS, Task, get_task
+from causerie.i18n import t
+from causerie.settings import Settings
+
+console = Console(highlight=False)
+
+
+def data_file(task: Task, data: Path | None, settings: Settings) -> Path:
+    """--data (a file, or the eval-data folder) else the `eval_data` setting, joined with the task's file."""
+    folder_or_file = data or settings.eval_data
+    if folder_or_file is None:
+        raise InvalidRequest("eval.no_data", param="data", task=task.name)
+    return folder_or_file / task.default_file if folder_or_file.is_dir() else folder_or_file
+
+
+def require_extra(*modules: str) -> None:
+    """The eval extra's libraries, or a clear way to get them."""
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            raise InvalidRequest("eval.missing_extra", package=module.replace("_", "-"))
+
+
+def results_folder(out: Path | None, settings: Settings) -> Path:
+    return out or settings.home / "eval"
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[metric]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TimeRemainingColumn(), console=Console(stderr=True))
+
+
+def run_with_progress(runner: Runner, lang: str) -> dict:
+    rows = runner.rows()
+    if not rows:
+        raise InvalidRequest("eval.no_rows", param="split", path=runner.spec.data, split=runner.spec.split)
+    cached = len({row_id for row_id, _ in rows} & set(read_cache(runner.folder / "items.jsonl")))
+    variant = runner.spec.mode + (f" ×{runner.spec.attempts}" if runner.task.uses_attempts and
+                                  runner.spec.mode == "skill" else "")
+    console.print(t("eval.starting", lang, task=runner.task.name, variant=variant, model=runner.engine.card.name,
+                    rows=len(rows), split=runner.spec.split, cached=cached))
+    headline = runner.task.metrics[0]
+    with progress_bar() as progress:
+        bar = progress.add_task(runner.task.name, total=len(rows), completed=cached, metric="")
+
+        def update(state_: RunState) -> None:
+            done = state_.ordered()
+            progress.update(bar, completed=len(done),
+                            metric=f"{headline} {runner.task.headline(done):.1f}" if done else "")
+
+        return runner.run(on_record=update)
+
+
+def show_summary(summary: dict, folder: Path, lang: str) -> None:
+    table = Table(title=f"{summary['task']} · {summary['mode']}", title_justify="left")
+    for name in ("metric", "value"):
+        table.add_column(name)
+    for name, value in summary["metrics"].items():
+        table.add_row(name, f"{value:.2f}")
+    table.add_row("rows", f"{summary['rows']} ({summary['split']})")
+    table.add_row("tok/s", str(summary["tokens_per_s"]))
+    console.print(table)
+    console.print(t("eval.saved", lang, path=folder))
+
+
+def register(app: typer.Typer, lang: str) -> None:
+    eval_app = typer.Typer(help=t("eval.help.group", lang), no_args_is_help=True)
+    app.add_typer(eval_app, name="eval")
+
+    @eval_app.command("run", help=t("eval.help.run", lang))
+    def run(
+        ctx: typer.Context,
+        task_name: str = typer.Argument(..., metavar="TASK", help=", ".join(TASKS)),
+        data: Path = typer.Option(None, "--data", help="JSONL/JSON/TSV file, or the eval-data folder"),
+        split: str = typer.Option("dev", "--split", help="dev | test | all"),
+        limit: int = typer.Option(None, "--limit", min=1, help="N first rows of the split"),
+        model: str = typer.Option(None, "--model", "-m"),
+        naive: bool = typer.Option(False, "--naive/--skill", help=t("eval.help.naive", lang)),
+        seed: int = typer.Option(0, "--seed"),
+        temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0),
+        max_tokens: int = typer.Option(768, "--max-tokens", min=16),
+        attempts: int = typer.Option(3, "--attempts", min=1, max=6, help=t("eval.help.attempts", lang)),
+        concurrency: int = typer.Option(4, "--concurrency", min=1, max=64),
+        out: Path = typer.Option(None, "--out", help=t("eval.help.out", lang)),
+    ) -> None:
+        st = state(ctx)
+        settings = st.settings(model=model)
+        lang_ = st.language(settings)
+        try:
+            if split not in ("dev", "test", "all"):
+                raise InvalidRequest("eval.bad_option", param="split", detail=f"--split {split} (dev | test | all)")
+            require_extra("sacrebleu", "rouge_score")
+            task = get_task(task_name)
+            spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=settings.model,
+                           mode="naive" if naive else "skill", split=split_value(split), limit=limit, seed=seed,
+                           temperature=temperature, max_tokens=max_tokens, attempts=attempts,
+                           concurrency=concurrency, command=shlex.join(["causerie", *sys.argv[1:]]),
+                           engine_settings=settings.model_dump(include={"threads", "context_size", "parallel",
+                                                                         "kv_unified", "gpu_layers"}))
+            task.load(spec.data, spec.split)  # a bad file is refused before the model loads
+            engine = load_engine(settings, settings.model, lang_)
+            runner = Runner(task, spec, engine, results_folder(out, settings))
+            try:
+                summary = run_with_progress(runner, lang_)
+            except KeyboardInterrupt:
+                done = len(read_cache(runner.folder / "items.jsonl"))
+                console.print(t("eval.interrupted", lang_, done=done, total=len(runner.rows())))
+                raise typer.Exit(130) from None
+            finally:
+                engine.close()
+        except CauserieError as error:
+            fail(error, lang_, code=2 if isinstance(error, InvalidRequest) else 1)
+        show_summary(summary, runner.folder, lang_)
+
+    @eval_app.command("tasks", help=t("eval.help.tasks", lang))
+    def tasks(ctx: typer.Context) -> None:
+        lang_ = state(ctx).language()
+        table = Table()
+        for column in ("col_task", "col_metrics", "col_description", "col_file"):
+            table.add_column(t(f"eval.{column}", lang_))
+        for name, task in TASKS.items():
+            table.add_row(name, ", ".join(task.metrics), task.description, task.default_file)
+        console.print(table)
+
+    @eval_app.command("report", help=t("eval.help.report", lang))
+    def report(
+        ctx: typer.Context,
+        runs: Path = typer.Option(None, "--runs", help=t("eval.help.out", lang)),
+        out: Path = typer.Option(None, "--out", help="Markdown file (default: print)"),
+        plot_path: Path = typer.Option(None, "--plot", help="PNG file"),
+    ) -> None:
+        from causerie.eval.report import load_summaries, markdown, plot
+
+        st = state(ctx)
+        settings = st.settings()
+        lang_ = st.language(settings)
+        try:
+            require_extra("matplotlib")
+        except CauserieError as error:
+            fail(error, lang_, code=2)
+        summaries = load_summaries(results_folder(runs, settings))
+        text = markdown(summaries, lang_)
+        if out:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            console.print(t("eval.report_written", lang_, path=out))
+        else:
+            console.print(text, markup=False)
+        if plot_path and summaries:
+            console.print(t("eval.report_written", lang_, path=plot(summaries, plot_path, lang_)))
+
+
+def split_value(split: str) -> Split:
+    return split  # type: ignore[return-value] - checked against the three values above
