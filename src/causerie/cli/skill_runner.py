@@ -63,6 +63,20 @@ def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
     diff = getattr(output, "diff", None)
     if isinstance(diff, str) and diff.strip():
         console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+    show_flags(output, lang)
+
+
+def show_flags(output: SkillOutput, lang: str) -> None:
+    """What a skill says about its own result (lost placeholders, an unsafe story, a language switch),
+    on stderr so a piped result stays clean."""
+    for warning in getattr(output, "warnings", None) or []:
+        err_console.print(f"[yellow]⚠[/] {escape(warning)}", highlight=False)
+    if getattr(output, "complete", True) is False:
+        err_console.print(f"[yellow]⚠[/] {escape(t('cli.incomplete', lang))}", highlight=False)
+    if getattr(output, "safe", True) is False:
+        err_console.print(f"[yellow]⚠[/] {escape(t('cli.unsafe', lang))}", highlight=False)
+    if getattr(output, "language_changed", False) is True:
+        err_console.print(f"[yellow]⚠[/] {escape(t('cli.language_changed', lang))}", highlight=False)
 
 
 def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None,

@@ -262,6 +262,18 @@ CORE: dict[str, dict[str, str]] = {
     },
     "cli.verified": {"fr": "vérifié", "en": "verified"},
     "cli.not_verified": {"fr": "non vérifié", "en": "not verified"},
+    "cli.incomplete": {
+        "fr": "Résultat incomplet : relisez-le (voir les avertissements ci-dessus).",
+        "en": "Incomplete result: check it (see the warnings above).",
+    },
+    "cli.unsafe": {
+        "fr": "Le contrôle des mots pour enfants a encore signalé ce texte : relisez-le avant de le lire à un enfant.",
+        "en": "The child-safety word check still flagged this text: read it before reading it to a child.",
+    },
+    "cli.language_changed": {
+        "fr": "Le modèle a changé de langue : le texte d'origine est rendu tel quel.",
+        "en": "The model switched language: the original text is returned unchanged.",
+    },
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE}

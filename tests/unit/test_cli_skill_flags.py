@@ -1,0 +1,32 @@
+"""The CLI shows what a skill says about its own result: warnings, an incomplete translation, an unsafe
+story, a language switch; on stderr, so the result itself can be piped."""
+
+from __future__ import annotations
+
+import pytest
+
+from causerie.cli.skill_runner import show_flags
+from causerie.skills.improve import ImproveOutput
+from causerie.skills.story import StoryOutput
+from causerie.skills.translate import TranslateOutput
+
+
+def test_translation_warnings_and_incomplete(capsys: pytest.CaptureFixture[str]) -> None:
+    output = TranslateOutput(text="Bonjour", source="en", target="fr", complete=False,
+                             warnings=["lost: {name}"])
+    show_flags(output, "en")
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "lost: {name}" in captured.err and "Incomplete result" in captured.err
+
+
+def test_unsafe_story_and_language_switch(capsys: pytest.CaptureFixture[str]) -> None:
+    show_flags(StoryOutput(title="T", text="...", lang="fr", safe=False), "fr")
+    show_flags(ImproveOutput(text="x", language_changed=True), "fr")
+    err = capsys.readouterr().err
+    assert "relisez-le avant" in err and "changé de langue" in err
+
+
+def test_a_clean_result_shows_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    show_flags(StoryOutput(title="T", text="Il était une fois.", lang="fr"), "fr")
+    assert capsys.readouterr().err == ""
