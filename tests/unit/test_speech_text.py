@@ -8,6 +8,7 @@ import pytest
 from causerie.speech.markdown import strip_markdown
 from causerie.speech.normalize import normalize
 from causerie.speech.sentences import LINE_PAUSE_MS, MAX_CHARS, PARAGRAPH_PAUSE_MS, SENTENCE_PAUSE_MS, split_sentences
+from causerie.speech.wer import word_error_rate
 
 
 @pytest.mark.parametrize(("text", "said"), [
@@ -102,3 +103,22 @@ def test_long_sentences_are_cut_for_a_quick_first_audio() -> None:
 
 def test_nothing_speakable_gives_no_sentence() -> None:
     assert split_sentences(normalize("🎉 👍 — …", "fr")) == []
+
+
+@pytest.mark.parametrize(("reference", "hypothesis", "rate"), [
+    ("the cat sat", "the cat sat", 0.0),
+    ("The cat, sat!", "the cat sat", 0.0),  # case and punctuation do not count
+    ("the cat sat", "the bat sat", 1 / 3),  # a substitution
+    ("the cat sat", "the sat", 1 / 3),  # a deletion
+    ("the cat sat", "the cat sat down now", 2 / 3),  # insertions
+    ("l'école", "l école", 0.0),
+    ("a b", "", 1.0),
+])
+def test_word_error_rate(reference: str, hypothesis: str, rate: float) -> None:
+    assert word_error_rate(reference, hypothesis) == pytest.approx(rate)
+
+
+def test_wrapped_lines_are_one_sentence_and_stops_end_lines() -> None:
+    text = "Il vivait dans un terrier\ncreusé sous un chêne.\n« Où vas-tu ? demanda le hibou.\n— Je cherche."
+    assert [s.text for s in split_sentences(text)] == [
+        "Il vivait dans un terrier creusé sous un chêne.", "« Où vas-tu ? demanda le hibou.", "— Je cherche."]

@@ -45,10 +45,11 @@ def _preset(name: str, locale: str, gender: str, espeak_name: str, wpm: int, des
     return Preset(info=info, espeak_name=espeak_name, wpm=wpm)
 
 
-# Variants chosen by ear and by how well Whisper understands them (docs/speech.md, "Choosing the voices").
+# Variants chosen by how well Whisper understands them, the most intelligible of each language and gender
+# (docs/speech.md, "Choosing the voices"): fr+f3, a common choice, was the worst of the French ones.
 PRESETS: tuple[Preset, ...] = (
-    _preset("camille", "fr-FR", "female", "fr+f3", 150, "Voix française féminine (conteuse)."),
-    _preset("louis", "fr-FR", "male", "fr+m3", 150, "Voix française masculine."),
+    _preset("camille", "fr-FR", "female", "fr+f5", 150, "Voix française féminine (conteuse)."),
+    _preset("louis", "fr-FR", "male", "fr+m1", 150, "Voix française masculine."),
     _preset("ava", "en-US", "female", "en-us+f3", 160, "American English, female."),
     _preset("jack", "en-US", "male", "en-us+m3", 160, "American English, male."),
     _preset("emma", "en-GB", "female", "en+f3", 160, "British English, female."),

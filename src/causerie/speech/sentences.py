@@ -16,8 +16,10 @@ LINE_PAUSE_MS = 400
 PARAGRAPH_PAUSE_MS = 650
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# Not before a lower-case word: « Où vas-tu ? demanda le hibou » is one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)(?![a-zà-öø-ÿœæ])")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_SOFT_BREAK = re.compile(r"(?<![.!?…:;])[ \t]*\n[ \t]*(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ def split_sentences(text: str, limit: int = MAX_CHARS) -> list[Sentence]:
     """The sentences of `text` (already normalized), in order; pieces with nothing to say are dropped."""
     result: list[Sentence] = []
     for paragraph in _PARAGRAPHS.split(text.strip()):
+        # A line break after words is a soft wrap (as in markdown): the sentence goes on. After a stop
+        # (a heading, a list item, a line of dialogue) it is a line of its own, with its pause.
+        paragraph = _SOFT_BREAK.sub(" ", paragraph)
         lines = [line.strip() for line in paragraph.split("\n") if _speakable(line)]
         for line_index, line in enumerate(lines):
             pieces = [piece for sentence in _SENTENCE_END.split(line) for piece in _cut(sentence, limit)]
