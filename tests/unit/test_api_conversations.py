@@ -237,3 +237,27 @@ async def test_an_unreachable_database_is_a_503_while_v1_keeps_serving(tmp_path,
         assert response.headers["retry-after"] == "5"
         chat = await client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]})
         assert chat.status_code == 200, chat.text
+
+
+async def test_the_server_applies_the_retention_policy(database_url, tmp_path, fake):
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from causerie.store import Store
+    from causerie.store.records import now
+
+    store = Store.open(database_url)
+    user = store.ensure_user("local", admin=True)
+    old, recent = store.create_conversation(user.id), store.create_conversation(user.id)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE conversations SET updated_at = :at WHERE id = :id"),
+                           {"at": now() - timedelta(days=31), "id": old.id})
+    app = create_app(Settings(home=tmp_path, database_url=database_url, retention_days=30), EnginePool([fake]))
+    async with app.router.lifespan_context(app):
+        for _ in range(100):
+            if store.list_conversations(user.id)[1] == 1:
+                break
+            await asyncio.sleep(0.05)
+    assert [c.id for c in store.list_conversations(user.id)[0]] == [recent.id]
+    store.close()

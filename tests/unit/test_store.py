@@ -360,3 +360,15 @@ def test_sqlite_deleted_text_is_gone_from_the_files(tmp_path):
     store.close()
     for file in tmp_path.iterdir():
         assert marker.encode() not in file.read_bytes(), file.name
+
+
+@pytest.mark.parametrize("name", ["database_url", "retention_days", "rate_limit_per_minute", "token_quota_per_day",
+                                  "max_message_chars", "store_flush_ms"])
+def test_the_store_settings_are_documented(name):
+    from pathlib import Path
+
+    from causerie.settings import Settings
+
+    assert Settings.model_fields[name].description
+    docs = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert f"`{name}`" in docs.read_text(encoding="utf-8")

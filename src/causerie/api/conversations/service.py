@@ -5,6 +5,7 @@ Store calls are blocking; each runs in a worker thread so the event loop keeps s
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
@@ -41,7 +42,7 @@ from causerie.api.generation import Generation, check_capabilities
 from causerie.api.metrics import Metrics
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.engines.pool import EnginePool
-from causerie.errors import InvalidRequest, PayloadTooLarge
+from causerie.errors import CauserieError, InvalidRequest, PayloadTooLarge
 from causerie.settings import Settings
 from causerie.store import Store, StoreHandle
 from causerie.store.export import to_json, to_markdown
@@ -49,6 +50,7 @@ from causerie.store.models import ERROR
 from causerie.store.records import ConversationRecord, MessageRecord
 
 T = TypeVar("T")
+log = logging.getLogger("causerie.api")
 HISTORY_SHARE = 0.75  # of the context, at most, for past turns; the rest for the question and answer
 
 
@@ -219,5 +221,9 @@ class ConversationService:
         return engine, question, recorder, generation
 
     async def _titled(self, store: Store, question: MessageRecord) -> None:
-        """The first exchange that completes names an untitled conversation."""
-        await self._call(store.set_title_if_empty, question.conversation_id, title_from(question.content))
+        """The first exchange that completes names an untitled conversation (a title lost to a store
+        failure is not worth failing the answer for)."""
+        try:
+            await self._call(store.set_title_if_empty, question.conversation_id, title_from(question.content))
+        except CauserieError as error:
+            log.warning("could not title conversation %s: %s", question.conversation_id, error)
