@@ -10,7 +10,8 @@ transcription speed (with the round-trip word error rate as a by-product).
    POSTed to /v1/audio/speech (mp3, streamed) 5 times per voice; first byte = from sending the request to
    the first body bytes; also the time to the last byte.
 3. Transcription: Whisper base (CTranslate2 int8, CPU) on the English and French stories as spoken by
-   espeak-ng, with 1 and 2 threads; RTF = compute / audio (lower is faster); WER against the text.
+   espeak-ng, with 1 and 2 threads (`--stt-runs` each); RTF = compute / audio (lower is faster); WER
+   against the text.
 
 With `--out`, the results replace the section between the speech-bench markers of that file, or are
 appended to it: the other sections are left as they are.
@@ -116,7 +117,7 @@ def first_byte(url: str, text: str, voice: str, runs: int = 5) -> dict:
 # --- 3. transcription ---------------------------------------------------------------------------------------
 
 
-def transcription(settings: Settings, text: str, voice: str, threads: int, runs: int = 2) -> dict:
+def transcription(settings: Settings, text: str, voice: str, threads: int, runs: int) -> dict:
     synthesizer = Synthesizer(settings)
     audio = decode(b"".join(synthesizer.stream(synthesizer.plan(text, voice=voice, response_format="wav"))))
     seconds = len(audio) / 16000
@@ -171,7 +172,8 @@ def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> 
     lines += ["", "`POST /v1/audio/speech` (mp3) to a local `causerie serve`, streamed with httpx; `alloy` "
               "leaves the language to detection (lingua), the others fix it.", "",
               "## Transcription (Whisper base, CTranslate2 int8, CPU)", "",
-              "| speech | threads | audio | RTF (compute / audio, median of 2) | x real time | model load | WER |",
+              f"| speech | threads | audio | RTF (compute / audio, median of {info['stt_runs']}) | x real time "
+              "| model load | WER |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['voice']} ({voice_lang(r['voice'])}) | {r['threads']} | {r['audio_s']:.0f} s | {r['rtf']:.3f} "
               f"| {1 / r['rtf']:.1f}× | {r['load_s']:.1f} s | {r['wer'] * 100:.0f} % |" for r in stt]
@@ -197,6 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="Markdown file whose speech section to write")
     parser.add_argument("--home", type=Path, help="data directory (default: a temporary one)")
+    parser.add_argument("--stt-runs", type=int, default=1, help="transcriptions per story and thread count")
     args = parser.parse_args()
     began = time.perf_counter()
     info = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
@@ -208,7 +211,9 @@ def main() -> None:
     stories = [(FRENCH_STORY, "camille"), (ENGLISH_STORY, "ava")]
     synth = [synthesis(settings, text, voice, fmt) for text, voice in stories for fmt in ("pcm", "mp3")]
     print(*synth, sep="\n", flush=True)
-    stt = [transcription(settings, text, voice, threads) for text, voice in stories for threads in (1, 2)]
+    info["stt_runs"] = args.stt_runs
+    stt = [transcription(settings, text, voice, threads, args.stt_runs)
+           for text, voice in stories for threads in (1, 2)]
     print(*stt, sep="\n", flush=True)
     process, url = start_server(home)
     try:
