@@ -125,7 +125,7 @@ class FakeTranscriber(Transcriber):
         self.calls: list[dict] = []
 
     def card(self) -> ModelCard:
-        return ModelCard(name="whisper-base", license="MIT", quantization="F16 (int8 on CPU)", engine="whisper",
+        return ModelCard(name="whisper-base", license="MIT", quantization="F16", engine="whisper",
                          sha256="d01c3014881c", verified=True)
 
     def transcribe(self, audio, *, language=None, prompt=None, temperature=0.0) -> Transcript:

