@@ -152,15 +152,19 @@ def git_head() -> str:
 
 
 def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> str:
-    lines = [START, "", "# Speech: synthesis, first audio byte, transcription", "",
-             f"Written by `bench/speech_bench.py` on {info['date']} ({info['elapsed']:.0f} s in all). "
+    lines = [START, "", "# Speech: synthesis, first audio byte, transcription", ""]
+    if info["busy"]:
+        lines += [f"> **Busy machine.** The load average was {info['load']} at start on "
+                  f"{len(os.sched_getaffinity(0))} cores (other work was running): every figure below is "
+                  "pessimistic, and 2 Whisper threads can be slower than 1.", ""]
+    lines += [f"Written by `bench/speech_bench.py` on {info['date']} ({info['elapsed']:.0f} s in all). "
              f"Machine: {info['machine']}; load average at start {info['load']}. "
-             f"causerie {__version__} (git {info['git']}), Python {platform.python_version()}.", "",
-             f"Command: `{info['command']}`", "",
-             f"Texts: a French story of {info['fr_words']} words and an English one of {info['en_words']} words "
-             "(bench/speech_stories.py), with numbers, dates and abbreviations to normalize.", "",
-             "## Synthesis (espeak-ng, in process)", "",
-             "| voice | format | audio | sentences | x real time (median of 3) |", "|---|---|---:|---:|---:|"]
+              f"causerie {__version__} (git {info['git']}), Python {platform.python_version()}.", "",
+              f"Command: `{info['command']}`", "",
+              f"Texts: a French story of {info['fr_words']} words and an English one of {info['en_words']} words "
+              "(bench/speech_stories.py), with numbers, dates and abbreviations to normalize.", "",
+              "## Synthesis (espeak-ng, in process)", "",
+              "| voice | format | audio | sentences | x real time (median of 3) |", "|---|---|---:|---:|---:|"]
     lines += [f"| {r['voice']} | {r['format']} | {r['audio_s']:.1f} s | {r['sentences']} | {r['x_realtime']:.0f}× |"
               for r in synth]
     lines += ["", "*x real time* = seconds of audio made per second of compute (normalization, espeak-ng, "
@@ -205,7 +209,8 @@ def main() -> None:
     info = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
             "load": ", ".join(f"{x:.2f}" for x in os.getloadavg()), "command": " ".join(["python", *sys.argv]),
             "git": git_head(),
-            "fr_words": words(FRENCH_STORY), "en_words": words(ENGLISH_STORY)}
+            "fr_words": words(FRENCH_STORY), "en_words": words(ENGLISH_STORY),
+            "busy": os.getloadavg()[0] > len(os.sched_getaffinity(0))}
     home = args.home or Path(tempfile.mkdtemp(prefix="speech-bench-"))
     settings = Settings(home=home)
     stories = [(FRENCH_STORY, "camille"), (ENGLISH_STORY, "ava")]
