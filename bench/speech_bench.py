@@ -158,7 +158,7 @@ def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> 
                   f"{len(os.sched_getaffinity(0))} cores (other work was running): every figure below is "
                   "pessimistic, and 2 Whisper threads can be slower than 1.", ""]
     lines += [f"Written by `bench/speech_bench.py` on {info['date']} ({info['elapsed']:.0f} s in all). "
-             f"Machine: {info['machine']}; load average at start {info['load']}. "
+              f"Machine: {info['machine']}; load average at start {info['load']}. "
               f"causerie {__version__} (git {info['git']}), Python {platform.python_version()}.", "",
               f"Command: `{info['command']}`", "",
               f"Texts: a French story of {info['fr_words']} words and an English one of {info['en_words']} words "
