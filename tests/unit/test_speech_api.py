@@ -5,10 +5,14 @@ error shape, never a 500."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import time
+from collections.abc import Iterator
 
 import av
+import httpx
 import pytest
 
 from causerie.api import create_app
@@ -16,8 +20,10 @@ from causerie.engines.fake import FakeEngine
 from causerie.engines.pool import EnginePool
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
+from causerie.speech.base import AudioChunk, SynthesisRequest, Voice, VoiceInfo
 from causerie.speech.transcribe import Segment, Transcriber, Transcript
-from unit.helpers import api_client, openai_error
+from causerie.speech.voices import VoiceBook
+from unit.helpers import BASE_URL, StreamingASGITransport, api_client, openai_error
 
 SPEECH = "/v1/audio/speech"
 TRANSCRIBE = "/v1/audio/transcriptions"
@@ -235,3 +241,47 @@ async def test_uploads_may_exceed_the_json_body_limit_up_to_the_audio_limit(tmp_
         response = await client.post(TRANSCRIBE, files={"file": ("noise.wav", bytes(50_000), "audio/wav")})
         assert openai_error(response, 400)["code"] == "invalid_audio_file"  # read, then refused as not audio
         openai_error(await client.post(SPEECH, json=speech(input="x " * 6000)), 413)  # JSON keeps its limit
+
+
+# --- a client that leaves -----------------------------------------------------------------------------------
+
+
+class SlowTone(Voice):
+    """A plugin voice that takes 50 ms a sentence and counts the sentences it was asked for."""
+
+    kind = "slow"
+
+    def __init__(self) -> None:
+        self.spoken = 0
+        self.requests: list[SynthesisRequest] = []
+
+    def voices(self) -> list[VoiceInfo]:
+        return [VoiceInfo(name="lent", language="fr", gender="neutral", backend="slow")]
+
+    def synthesize(self, request: SynthesisRequest) -> Iterator[AudioChunk]:
+        self.requests.append(request)
+        for _ in request.sentences:
+            if request.cancel.is_set():
+                return
+            time.sleep(0.05)
+            self.spoken += 1
+            yield AudioChunk(bytes(16000), 16000)
+
+
+async def test_synthesis_stops_when_the_client_leaves(app) -> None:
+    voice = SlowTone()
+    app.state.services.speech.synthesizer.book._book = VoiceBook([voice], {"fr": "lent", "en": "lent"})
+    story = " ".join(f"Phrase numéro {n}." for n in range(100))
+    async with httpx.AsyncClient(transport=StreamingASGITransport(app), base_url=BASE_URL) as client:
+        async with client.stream("POST", SPEECH, json=speech(input=story, voice="lent", response_format="pcm")) as r:
+            assert r.status_code == 200
+            async for _chunk in r.aiter_bytes():
+                break
+    for _ in range(250):
+        if voice.requests[0].cancel.is_set():
+            break
+        await asyncio.sleep(0.02)
+    assert voice.requests[0].cancel.is_set(), "the voice was not told the client left"
+    spoken = voice.spoken
+    await asyncio.sleep(0.3)
+    assert voice.spoken == spoken < 20, "synthesis went on after the client left"

@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.types import Receive, Scope, Send
 
 from causerie.api.audio.protocol import SpeechRequest, TranscriptionForm, VoiceList
 from causerie.api.auth import require_api_key
 from causerie.api.errors import SafeJSONResponse
 from causerie.errors import InvalidRequest
+from causerie.speech.synthesis import SpeechPlan
 
 router = APIRouter(tags=["audio"], dependencies=[Depends(require_api_key)])
 FORM_FIELDS = ("model", "language", "prompt", "response_format", "temperature")
+
+
+class AudioStreamResponse(StreamingResponse):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # As EventStreamResponse does: close the generator now, so its `finally` stops the voice at once
+            # rather than whenever the garbage collector gets to it.
+            await self.body_iterator.aclose()
+
+
+async def _streamed(chunks: Iterator[bytes], plan: SpeechPlan) -> AsyncIterator[bytes]:
+    """Each sentence made in a worker thread, sent as soon as it is encoded."""
+    try:
+        while (data := await run_in_threadpool(next, chunks, None)) is not None:
+            yield data
+    finally:
+        plan.cancel.set()  # done, or the client left: the voice stops at its next sentence
 
 
 @router.post("/v1/audio/speech")
 async def speech(body: SpeechRequest, request: Request) -> Response:
     service = request.app.state.services.speech
     plan = await run_in_threadpool(service.plan, body)  # may detect the language (lingua) or load voices
-    # A sync iterator: Starlette runs it in a worker thread and stops it when the client leaves.
-    return StreamingResponse(service.stream(plan), media_type=plan.media_type, headers=service.headers(plan))
+    return AudioStreamResponse(_streamed(service.stream(plan), plan), media_type=plan.media_type,
+                               headers=service.headers(plan))
 
 
 async def _form(request: Request) -> tuple[TranscriptionForm, bytes | None]:
