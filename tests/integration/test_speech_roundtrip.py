@@ -12,8 +12,6 @@ Whisper runs with one thread here (the machine has two, and other tests run besi
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from causerie.speech.synthesis import Synthesizer
 from causerie.speech.transcribe import Transcriber
 from causerie.speech.wer import word_error_rate
 
-from .causerie_it import MODEL, run_cli, subprocess_env
+from .causerie_it import run_cli
 from .speech_it import ENGLISH, FRENCH, needs_whisper
 
 pytestmark = [pytest.mark.integration, needs_whisper]
@@ -101,17 +99,3 @@ def test_transcribe_refuses_what_is_not_audio(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "not readable audio" in " ".join(result.stderr.split())
 
-
-def test_story_read_aloud_writes_text_and_audio_side_by_side(tmp_path: Path) -> None:
-    """`causerie story … --read-aloud` on SmolLM2: the story's text and its MP3 in the current folder."""
-    result = subprocess.run(
-        [sys.executable, "-m", "causerie", "--lang", "en", "story", "a fox and a firefly", "--to", "en",
-         "--model", MODEL, "--read-aloud"],
-        cwd=tmp_path, env=subprocess_env(tmp_path / "home"), stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    texts, audios = list(tmp_path.glob("*.txt")), list(tmp_path.glob("*.mp3"))
-    assert len(texts) == 1 and len(audios) == 1 and texts[0].stem == audios[0].stem
-    title = texts[0].read_text(encoding="utf-8").splitlines()[0]
-    assert title.strip()
-    assert len(decode(audios[0].read_bytes())) / 16000 > 5  # the story, not just its title

@@ -88,3 +88,30 @@ def test_formats_follow_the_suffix() -> None:
 def test_story_files_are_named_after_the_title() -> None:
     assert slug("Le Renard et la Lanterne !") == "le-renard-et-la-lanterne"
     assert slug("🎉") == "histoire"
+
+
+def test_story_read_aloud_writes_the_text_and_its_audio_side_by_side(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import causerie.cli.skill_runner as skill_runner
+    from causerie.engines.fake import FakeEngine
+
+    story = "Title: The Fox and the Firefly\n\nOnce upon a time, a little fox met a firefly. They became friends."
+    monkeypatch.setattr(skill_runner, "load_engine", lambda *args: FakeEngine(replies=[story]))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("story", "a fox", "--to", "en", "--read-aloud")
+    assert "the-fox-and-the-firefly.mp3" in "".join(result.output.split())  # Rich wraps long paths
+    text = (tmp_path / "the-fox-and-the-firefly.txt").read_text(encoding="utf-8")
+    assert text.startswith("The Fox and the Firefly\n\nOnce upon a time")
+    with av.open(str(tmp_path / "the-fox-and-the-firefly.mp3")) as container:
+        assert container.streams.audio[0].codec_context.name.startswith("mp3")
+        assert container.duration / 1_000_000 > 4  # the title and both sentences
+
+
+def test_story_without_read_aloud_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import causerie.cli.skill_runner as skill_runner
+    from causerie.engines.fake import FakeEngine
+
+    monkeypatch.setattr(skill_runner, "load_engine", lambda *args: FakeEngine(replies=["Title: A\n\nOnce."]))
+    monkeypatch.chdir(tmp_path)
+    invoke("story", "a fox", "--to", "en")
+    assert list(tmp_path.iterdir()) == []
