@@ -21,6 +21,7 @@ from causerie.speech.base import AudioChunk, SynthesisRequest, Voice, VoiceCapab
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 INITIALIZE_DONT_EXIT = 0x8000  # report errors instead of exit()ing the server
 CHARS_UTF8 = 1
+PHONEMES_IPA = 0x02
 RATE, VOLUME, PITCH, RANGE = 1, 2, 3, 4
 MIN_WPM, MAX_WPM = 80, 450
 SAMPLE_RATE = 22050
@@ -66,6 +67,8 @@ class _Library:
         self.lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
                                           ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
         rate = self.lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data, INITIALIZE_DONT_EXIT)
         if rate <= 0:
             raise VoiceError("speech.backend_failed", backend="espeak", detail=f"espeak_Initialize={rate}")
@@ -93,6 +96,20 @@ class _Library:
             self.lib.espeak_Synth(encoded, len(encoded) + 1, 0, 0, 0, CHARS_UTF8, None, None)
             pcm, self._samples, self._cancel = b"".join(self._samples), [], None
         return pcm
+
+
+    def phonemes(self, text: str, voice: str) -> str:
+        """IPA phonemes of `text` (what Piper voices take), clause by clause as espeak-ng returns them."""
+        buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+        pointer = ctypes.c_char_p(ctypes.addressof(buffer))  # espeak advances it, then sets it to NULL
+        parts = []
+        with self.lock:
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise VoiceError("speech.backend_failed", backend="espeak", detail=f"voice {voice}")
+            while pointer.value:
+                parts.append((self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, PHONEMES_IPA)
+                              or b"").decode("utf-8", errors="replace"))
+        return " ".join(part for part in parts if part)
 
 
 def _locate() -> tuple[str, bytes | None]:
