@@ -118,24 +118,6 @@ class Settings(BaseSettings):
         25 * 1024 * 1024, ge=1024, description="Largest audio file `POST /v1/audio/transcriptions` accepts "
         "(bytes; 413 beyond).",
     )
-    tts_voice_fr: str = Field("camille", description="Default French voice (see `causerie voices`).")
-    tts_voice_en: str = Field("ava", description="Default English voice (see `causerie voices`).")
-    tts_max_chars: int = Field(
-        20_000, ge=1, description="Longest text `POST /v1/audio/speech` and `causerie speak` accept, in characters "
-        "(400 beyond).",
-    )
-    tts_sample_rate: int = Field(
-        24000, ge=8000, le=48000, description="Sample rate (Hz) of synthesized audio; 24000 is what OpenAI "
-        "clients expect of `pcm`.",
-    )
-    whisper_model: str = Field("whisper-base", description="Speech-to-text model (see `causerie models`).")
-    whisper_threads: int | None = Field(
-        None, ge=1, description="CPU threads for Whisper transcription (None: the same as `threads`)."
-    )
-    max_audio_bytes: int = Field(
-        25 * 1024 * 1024, ge=1024, description="Largest audio file `POST /v1/audio/transcriptions` accepts "
-        "(bytes; 413 beyond).",
-    )
     eval_data: Path | None = Field(
         None, description="Folder of benchmark files for `causerie eval` (the layout of eval-data: "
         "flores200_devtest_en_fr/, humaneval/, ...); `--data` overrides it for one run.",
