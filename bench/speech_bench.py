@@ -164,11 +164,13 @@ def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> 
               f"Texts: a French story of {info['fr_words']} words and an English one of {info['en_words']} words "
               "(bench/speech_stories.py), with numbers, dates and abbreviations to normalize.", "",
               "## Synthesis (espeak-ng, in process)", "",
-              "| voice | format | audio | sentences | x real time (median of 3) |", "|---|---|---:|---:|---:|"]
+              "| voice | format | audio | sentences | x real time (median of 3; joe: 1 run) |",
+              "|---|---|---:|---:|---:|"]
     lines += [f"| {r['voice']} | {r['format']} | {r['audio_s']:.1f} s | {r['sentences']} | {r['x_realtime']:.0f}× |"
               for r in synth]
-    lines += ["", "*x real time* = seconds of audio made per second of compute (normalization, espeak-ng, "
-              "and for MP3 resampling to 24 kHz and LAME encoding).", "",
+    lines += ["", "*x real time* = seconds of audio made per second of compute (normalization, the voice, "
+              "and for MP3 resampling to 24 kHz and LAME encoding). camille and ava are espeak-ng; joe, when "
+              "installed, is the optional Piper (neural, ONNX) voice.", "",
               "## Time to first audio byte, 500-word story over HTTP", "",
               "| voice | first byte (median of 5) | runs | last byte (median) |", "|---|---:|---|---:|"]
     lines += [f"| {r['voice']} | {r['first_ms']:.0f} ms | {', '.join(f'{x * 1000:.0f}' for x in r['first_runs'])} "
@@ -215,6 +217,9 @@ def main() -> None:
     settings = Settings(home=home)
     stories = [(FRENCH_STORY, "camille"), (ENGLISH_STORY, "ava")]
     synth = [synthesis(settings, text, voice, fmt) for text, voice in stories for fmt in ("pcm", "mp3")]
+    piper = "joe" in Synthesizer(settings).book.get().speakers  # the optional Piper voice, when installed
+    if piper:
+        synth.append(synthesis(settings, ENGLISH_STORY, "joe", "mp3", runs=1))
     print(*synth, sep="\n", flush=True)
     info["stt_runs"] = args.stt_runs
     stt = [transcription(settings, text, voice, threads, args.stt_runs)
@@ -222,7 +227,8 @@ def main() -> None:
     print(*stt, sep="\n", flush=True)
     process, url = start_server(home)
     try:
-        http = [first_byte(url, text, voice) for text, voice in [*stories, (FRENCH_STORY, "alloy")]]
+        voices = [*stories, (FRENCH_STORY, "alloy"), *([(ENGLISH_STORY, "joe")] if piper else [])]
+        http = [first_byte(url, text, voice) for text, voice in voices]
     finally:
         process.terminate()
         process.wait(timeout=30)
