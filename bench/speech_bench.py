@@ -163,7 +163,7 @@ def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> 
               f"Command: `{info['command']}`", "",
               f"Texts: a French story of {info['fr_words']} words and an English one of {info['en_words']} words "
               "(bench/speech_stories.py), with numbers, dates and abbreviations to normalize.", "",
-              "## Synthesis (espeak-ng, in process)", "",
+              "## Synthesis (in process)", "",
               "| voice | format | audio | sentences | x real time (median of 3; joe: 1 run) |",
               "|---|---|---:|---:|---:|"]
     lines += [f"| {r['voice']} | {r['format']} | {r['audio_s']:.1f} s | {r['sentences']} | {r['x_realtime']:.0f}× |"
