@@ -118,6 +118,10 @@ class Settings(BaseSettings):
         25 * 1024 * 1024, ge=1024, description="Largest audio file `POST /v1/audio/transcriptions` accepts "
         "(bytes; 413 beyond).",
     )
+    max_audio_seconds: int = Field(
+        3600, ge=1, description="Longest audio transcribed in one request (seconds; 413 beyond, found while "
+        "decoding).",
+    )
     eval_data: Path | None = Field(
         None, description="Folder of benchmark files for `causerie eval` (the layout of eval-data: "
         "flores200_devtest_en_fr/, humaneval/, ...); `--data` overrides it for one run.",

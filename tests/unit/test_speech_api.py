@@ -285,3 +285,14 @@ async def test_synthesis_stops_when_the_client_leaves(app) -> None:
     spoken = voice.spoken
     await asyncio.sleep(0.3)
     assert voice.spoken == spoken < 20, "synthesis went on after the client left"
+
+
+async def test_audio_longer_than_the_limit_is_a_413_found_while_decoding(tmp_path, settings) -> None:
+    app = create_app(Settings(home=tmp_path, max_audio_seconds=1), EnginePool([FakeEngine()]))
+    fake = FakeTranscriber(settings)
+    app.state.services.transcriptions.transcriber = fake
+    async with api_client(app) as client:
+        audio = await spoken_wav(client, "A sentence that lasts more than one second when it is spoken.")
+        error = openai_error(await transcribe(client, audio), 413)
+        assert error["code"] == "audio_too_long" and "max_audio_seconds" in error["message"]
+        assert fake.calls == []

@@ -59,6 +59,10 @@ SPEECH: dict[str, dict[str, str]] = {
         "fr": "Fichier audio trop volumineux : {size} octets, la limite est de {limit} (réglage max_audio_bytes).",
         "en": "Audio file too large: {size} bytes, the limit is {limit} (setting max_audio_bytes).",
     },
+    "speech.audio_too_long": {
+        "fr": "Audio trop long : plus de {limit} secondes (réglage max_audio_seconds). Découpez-le.",
+        "en": "Audio too long: more than {limit} seconds (setting max_audio_seconds). Split it.",
+    },
     "speech.unknown_language": {
         "fr": "Langue inconnue pour la transcription : « {given} ». Donnez un code ISO 639-1 comme fr ou en.",
         "en": "Unknown transcription language: '{given}'. Give an ISO 639-1 code such as fr or en.",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import struct
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
 import numpy as np
 
-from causerie.errors import InvalidRequest
+from causerie.errors import InvalidRequest, PayloadTooLarge
 
 WHISPER_RATE = 16000
 
@@ -160,21 +161,33 @@ def encoder(fmt: AudioFormat, source_rate: int, rate: int) -> Encoder:
     return (CodecEncoder if fmt.container else RawEncoder)(fmt, source_rate, rate)
 
 
-def decode(data: bytes, rate: int = WHISPER_RATE) -> np.ndarray:
+def decode(data: bytes, rate: int = WHISPER_RATE, max_seconds: float | None = None) -> np.ndarray:
     """Any audio file FFmpeg reads, as mono float32 at `rate` (what Whisper wants).
 
-    Raises InvalidRequest (400) when `data` holds no decodable audio stream."""
+    Raises InvalidRequest (400) when `data` holds no decodable audio stream, and PayloadTooLarge (413) as soon
+    as it passes `max_seconds`: a few MB of low-bitrate Opus can hold hours, i.e. GBs of samples."""
+    limit = None if max_seconds is None else max_seconds * rate
+    chunks: list[np.ndarray] = []
+    samples = 0
     try:
         with av.open(io.BytesIO(data), "r") as container:
             if not container.streams.audio:
                 raise InvalidRequest("speech.not_audio", param="file", code="invalid_audio_file")
             resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-            chunks = [frame.to_ndarray().reshape(-1)
-                      for packet_frame in container.decode(audio=0)
-                      for frame in resampler.resample(packet_frame)]
-            chunks += [frame.to_ndarray().reshape(-1) for frame in resampler.resample(None)]
+            for decoded in _frames(container):
+                for frame in resampler.resample(decoded):
+                    chunks.append(frame.to_ndarray().reshape(-1))
+                    samples += len(chunks[-1])
+                if limit is not None and samples > limit:
+                    raise PayloadTooLarge("speech.audio_too_long", param="file", code="audio_too_long",
+                                          limit=round(max_seconds or 0))
     except (av.FFmpegError, ValueError, IndexError) as error:
         raise InvalidRequest("speech.not_audio", param="file", code="invalid_audio_file") from error
     if not chunks:
         raise InvalidRequest("speech.not_audio", param="file", code="invalid_audio_file")
     return np.concatenate(chunks).astype(np.float32)
+
+
+def _frames(container: av.container.InputContainer) -> Iterator[av.AudioFrame | None]:
+    yield from container.decode(audio=0)
+    yield None  # flushes the resampler

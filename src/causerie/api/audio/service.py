@@ -67,7 +67,7 @@ class TranscriptionService:
 
     def transcribe(self, form: TranscriptionForm, data: bytes | None) -> TranscriptionAnswer:
         self.check(form, data)
-        audio = decode(data or b"")
+        audio = decode(data or b"", max_seconds=self.settings.max_audio_seconds)
         transcript = self.transcriber.transcribe(audio, language=form.language, prompt=form.prompt,
                                                  temperature=form.temperature)
         return self.render(transcript, form.response_format)
