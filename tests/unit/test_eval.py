@@ -241,3 +241,24 @@ def test_cli_unknown_task_and_missing_data(tmp_path: Path) -> None:
 def test_cli_lists_tasks() -> None:
     result = CliRunner().invoke(build_app("en"), ["--lang", "en", "eval", "tasks"])
     assert result.exit_code == 0 and "humanevalfix" in result.output
+
+
+def test_one_row_ending_does_not_stop_the_others(tmp_path: Path) -> None:
+    """Engines raise a request's cancel flag when it ends: each row must have its own."""
+    from causerie.eval.tasks.base import complete
+
+    class LikeLocalEngine(FakeEngine):  # the local engine raises the flag when a generation ends
+        def generate(self, request):
+            try:
+                yield from super().generate(request)
+            finally:
+                request.cancel.set()
+
+    ctx = RunContext(engine=LikeLocalEngine(replies=["un deux trois", "quatre cinq six"]), mode="naive")
+    assert complete(ctx, [{"role": "user", "content": "a"}]) == "un deux trois"
+    assert not ctx.cancel.is_set()
+    ctx.engine.requests[-1].cancel.clear()
+    assert complete(ctx, [{"role": "user", "content": "b"}]) == "quatre cinq six"
+    ctx.engine.requests[-1].cancel.clear()
+    ctx.cancel.set()  # the run's flag still reaches every request
+    assert ctx.engine.requests[-1].cancel.is_set()

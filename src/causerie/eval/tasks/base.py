@@ -81,10 +81,22 @@ class Task:
         return self.summarize(records)[self.metrics[0]] if records else 0.0
 
 
+class LinkedCancel(threading.Event):
+    """A request's own cancel flag, also raised by the run's. Engines set a request's flag when its
+    generation ends, so the run's flag must never be handed to one request: it would stop all the others."""
+
+    def __init__(self, run: threading.Event):
+        super().__init__()
+        self.run = run
+
+    def is_set(self) -> bool:
+        return super().is_set() or self.run.is_set()
+
+
 def complete(ctx: RunContext, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
     """One plain generation (the naive mode), with the run's decoding settings."""
     request = GenerationRequest(messages=messages, temperature=ctx.temperature, seed=ctx.seed,
-                                max_tokens=max_tokens or ctx.max_tokens, cancel=ctx.cancel)
+                                max_tokens=max_tokens or ctx.max_tokens, cancel=LinkedCancel(ctx.cancel))
     return "".join(chunk.text for chunk in ctx.engine.generate(request))
 
 
