@@ -262,3 +262,18 @@ def test_one_row_ending_does_not_stop_the_others(tmp_path: Path) -> None:
     ctx.engine.requests[-1].cancel.clear()
     ctx.cancel.set()  # the run's flag still reaches every request
     assert ctx.engine.requests[-1].cancel.is_set()
+
+
+@needs_sandbox
+def test_code_that_does_not_parse_is_a_failed_row_not_a_crash(tmp_path: Path) -> None:
+    ctx = RunContext(engine=FakeEngine(replies=['```python\ndef add(a, b):\n    """unterminated\n```']),
+                     mode="naive", sandbox=Sandbox())
+    assert get_task("humaneval").run(HUMANEVAL_ROW, ctx)["passed"] is False
+
+
+def test_an_unexpected_error_in_a_row_is_recorded(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", translation_rows(2))
+    task = get_task("flores-en-fr")
+    task.run = lambda row, ctx: (_ for _ in ()).throw(RuntimeError("boom"))  # type: ignore[method-assign]
+    summary = Runner(task, spec_for(path, mode="naive"), FakeEngine(), tmp_path / "out").run()
+    assert summary["rows"] == 2 and summary["errors"] == 2

@@ -173,6 +173,8 @@ class Runner:
             raise KeyboardInterrupt from None
         except CauserieError as error:  # e.g. a row longer than the context: a failure, counted
             record = self.task.failed(row, error.message("en"))
+        except Exception as error:  # noqa: BLE001 - one odd row must not end a long run; counted and shown
+            record = self.task.failed(row, f"{type(error).__name__}: {error}")
         return {"id": row_id, **record, "seconds": round(time.monotonic() - started, 2)}
 
     def _keep(self, record: Record, state: RunState) -> None:

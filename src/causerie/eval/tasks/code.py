@@ -23,7 +23,11 @@ def assemble(prompt: str, code: str | None, entry: str) -> str:
     """A runnable program: the model's code with the prompt's imports; a bare body is completed from the
     prompt (HumanEval prompts end inside the function)."""
     code = code or ""
-    if entry not in functions(code) and prompt:
+    try:
+        defined = functions(code)
+    except SyntaxError:  # broken code is judged as it is: the tests will say so
+        defined = []
+    if entry not in defined and prompt:
         indented = code.startswith((" ", "\t")) or not code.strip()
         return prompt + (code if indented else textwrap.indent(code, "    "))
     imports = "\n".join(IMPORT.findall(prompt))
