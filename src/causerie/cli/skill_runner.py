@@ -86,14 +86,18 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     lang = st.language(settings)
     engine = load_engine(settings, settings.model, lang)
     skill = skill_class(name)(engine, lang)
-    streamed, output = False, None
+    streamed, output, line_open = False, None, False
     try:
         for event in skill.stream(data):
             if isinstance(event, Delta) and not as_json:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
                 streamed = True
+                line_open = bool(event.text) and not event.text.endswith("\n") or (line_open and not event.text)
             elif isinstance(event, Progress):
+                if line_open:  # a progress line starts on its own line, after streamed text
+                    print(flush=True)
+                    line_open = False
                 _show_progress(event)
             elif isinstance(event, Result):
                 output = event.output
