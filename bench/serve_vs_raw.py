@@ -47,6 +47,7 @@ from typing import Any
 
 import httpx
 import psutil
+from report_section import write_section  # bench/ is on sys.path when a script here runs
 from rich.console import Console
 from rich.table import Table
 
@@ -1062,8 +1063,7 @@ def main() -> int:
         + (f" — [yellow]preliminary: {' '.join(reasons)}[/]" if reasons else "")
     )
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(markdown(rows, raw, cau, work, info), encoding="utf-8")
+        write_section(args.out, "serve-bench", markdown(rows, raw, cau, work, info))
         console.print(f"report written to {args.out}")
     return 1 if any(row.verdict == "FAIL" for row in rows) else 0
 

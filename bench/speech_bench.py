@@ -40,9 +40,9 @@ from causerie.speech.transcribe import Transcriber
 from causerie.speech.wer import word_error_rate
 
 sys.path.insert(0, str(Path(__file__).parent))
+from report_section import write_section  # bench/ is on sys.path when a script here runs
 from speech_stories import ENGLISH_STORY, FRENCH_STORY  # noqa: E402
 
-START, END = "<!-- speech-bench:start -->", "<!-- speech-bench:end -->"
 SERVER_MODEL = "smollm2-135m-instruct"
 
 
@@ -152,7 +152,7 @@ def git_head() -> str:
 
 
 def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> str:
-    lines = [START, "", "# Speech: synthesis, first audio byte, transcription", ""]
+    lines = ["# Speech: synthesis, first audio byte, transcription", ""]
     if info["busy"]:
         lines += [f"> **Busy machine.** The load average was {info['load']} at start on "
                   f"{len(os.sched_getaffinity(0))} cores (other work was running): every figure below is "
@@ -187,18 +187,8 @@ def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> 
               "given, beam size 5. WER: word error rate against the story text (lower case, punctuation ignored; "
               "Whisper writes numbers as digits where the story spells some out, which counts as errors). "
               "The model load includes the first assembly check of `model.bin` (sha256 of 145 MB) only on the "
-              "first row.", "", END, ""]
+              "first row."]
     return "\n".join(lines)
-
-
-def write(out: Path, section: str) -> None:
-    text = out.read_text(encoding="utf-8") if out.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    out.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -237,7 +227,7 @@ def main() -> None:
     section = report(synth, http, stt, info)
     print(section)
     if args.out:
-        write(args.out, section)
+        write_section(args.out, "speech-bench", section)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from report_section import write_section  # bench/ is on sys.path when a script here runs
 from sqlalchemy import insert
 
 from causerie import __version__
@@ -43,7 +44,6 @@ from causerie.store.models import Conversation, Message
 from causerie.store.records import now
 
 ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- store-bench:start -->", "<!-- store-bench:end -->"
 WORDS = ("le la les un une des et ou mais donc pour avec sans dans sur sous chez vers entre maison jardin chat "
          "chien voiture train ville campagne soleil pluie neige vent mer montagne rivière forêt arbre fleur pain "
          "fromage vin café thé lait sucre sel poivre recette cuisine repas dîner déjeuner matin soir nuit jour "
@@ -242,7 +242,7 @@ def git_head() -> str:
 
 def markdown(report: dict, args: argparse.Namespace, command: str) -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = [START, "# Benchmarks: the conversation store (history, search)", "",
+    lines = ["# Benchmarks: the conversation store (history, search)", "",
              f"Written by `bench/store_bench.py`. Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
              f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average at the end {load}. "
              f"Software: {versions()}. Command: `{command}`.", "",
@@ -276,17 +276,8 @@ def markdown(report: dict, args: argparse.Namespace, command: str) -> str:
         "Notes: SQLite runs in WAL mode with `synchronous=NORMAL` (a committed transaction survives a killed "
         "process; a power cut may lose the last ones). PostgreSQL is a local throwaway cluster with its "
         "durable defaults (`fsync=on`, `synchronous_commit=on`) reached over loopback TCP. Both on the same "
-        "machine as the benchmark, which was shared with other work (see the load average).", END, ""]
+        "machine as the benchmark, which was shared with other work (see the load average)."]
     return "\n".join(lines)
-
-
-def write_report(text: str, out: Path) -> None:
-    """Replace this benchmark's own section of `out`, or append it; other sections are left as they are."""
-    current = out.read_text(encoding="utf-8") if out.exists() else ""
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        current = head + rest.split(END, 1)[1].lstrip("\n")
-    out.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
 def main() -> None:
@@ -304,7 +295,7 @@ def main() -> None:
     text = markdown(report, args, command)
     print(text)
     if args.out:
-        write_report(text, args.out)
+        write_section(args.out, "store-bench", text)
 
 
 if __name__ == "__main__":
