@@ -6,8 +6,8 @@ from causerie.eval.data import Row, odd_rows_dev
 from causerie.eval.metrics import mean, rouge_scores
 from causerie.eval.tasks.base import Record, RunContext, Task, complete, make_skill
 
-# OrangeSum abstracts are one or two sentences (about 30 words); the skill's "line" length fits them best
-# on the dev half (see docs/scorecard.md).
+# OrangeSum abstracts are one or two sentences (about 30 words): the skill's "line" length is the closest
+# match (chosen by that, not measured against "paragraph" yet).
 SKILL_LENGTH = "line"
 
 
