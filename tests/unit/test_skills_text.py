@@ -447,3 +447,11 @@ def test_unsafe_words_ignore_case_and_accents_but_need_whole_words():
     assert unsafe_words("Il a TUÉ le dragon") == ["tue"]
     assert unsafe_words("Une larme coule, des armes brillent") == ["armes"]
     assert unsafe_words("Le chat dort dans le panier.") == []
+
+
+def test_strip_markdown_leaves_no_stray_marks() -> None:
+    from causerie.skills.text_tools import strip_markdown
+
+    text = strip_markdown("#Title\n**The story**\nOnce upon a **time, Pip\n## Chapter 2\nThe end.")
+    assert "**" not in text and not any(line.startswith("#") for line in text.splitlines())
+    assert "Title" in text and "The story" in text and "Once upon a time, Pip" in text

@@ -280,9 +280,10 @@ def strip_markdown(text: str) -> str:
     """Plain text for reading aloud: no emphasis marks, headings, bullets, links or code fences."""
     text = re.sub(r"```[\w-]*\n?|`", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(?m)^[ \t]{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text)
+    text = re.sub(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]*|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text)
     text = re.sub(r"(\*\*|__|\*|~~)(\S(?:.*?\S)?)\1", r"\2", text)
     text = re.sub(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)", r"\1", text)
+    text = re.sub(r"\*\*+|__+|~~", "", text)  # unpaired marks (a bold cut off by the token limit)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
