@@ -209,9 +209,7 @@ def test_fix_one_shot_and_loop(tmp_path: Path) -> None:
 def test_report_table_and_plot(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "d.jsonl", translation_rows(2))
     for mode, replies in (("naive", ["x", "y"]), ("skill", ["Phrase numéro 1.", "Phrase numéro 2."])):
-        engine = FakeEngine(replies=replies)
-        if mode == "skill":  # the translate skill asks once per segment
-            engine = FakeEngine(replies=replies)
+        engine = FakeEngine(replies=replies)  # the translate skill asks once per one-sentence row
         Runner(get_task("flores-en-fr"), spec_for(path, mode=mode), engine, tmp_path / "runs").run()
     summaries = load_summaries(tmp_path / "runs")
     table = markdown(summaries, "en")
@@ -257,7 +255,6 @@ def test_one_row_ending_does_not_stop_the_others(tmp_path: Path) -> None:
     ctx = RunContext(engine=LikeLocalEngine(replies=["un deux trois", "quatre cinq six"]), mode="naive")
     assert complete(ctx, [{"role": "user", "content": "a"}]) == "un deux trois"
     assert not ctx.cancel.is_set()
-    ctx.engine.requests[-1].cancel.clear()
     assert complete(ctx, [{"role": "user", "content": "b"}]) == "quatre cinq six"
     ctx.engine.requests[-1].cancel.clear()
     ctx.cancel.set()  # the run's flag still reaches every request

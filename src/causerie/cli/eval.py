@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
@@ -15,7 +16,7 @@ from rich.table import Table
 from causerie.cli.common import fail, load_engine, state
 from causerie.errors import CauserieError, InvalidRequest
 from causerie.eval.data import Split
-from causerie.eval.runner import Runner, RunSpec, RunState, read_cache
+from causerie.eval.runner import Runner, RunSpec, RunState, planned_rows, read_cache
 from causerie.eval.tasks import TASKS, Task, get_task
 from causerie.i18n import t
 from causerie.settings import Settings
@@ -51,7 +52,7 @@ def progress_bar() -> Progress:
 
 
 def run_with_progress(runner: Runner, lang: str) -> dict:
-    rows = runner.rows()
+    rows = runner.rows
     if not rows:
         raise InvalidRequest("eval.no_rows", param="split", path=runner.spec.data, split=runner.spec.split)
     cached = len({row_id for row_id, _ in rows} & set(read_cache(runner.folder / "items.jsonl")))
@@ -112,19 +113,19 @@ def register(app: typer.Typer, lang: str) -> None:
             require_extra("sacrebleu", "rouge_score")
             task = get_task(task_name)
             spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=settings.model,
-                           mode="naive" if naive else "skill", split=split_value(split), limit=limit, seed=seed,
+                           mode="naive" if naive else "skill", split=cast(Split, split), limit=limit, seed=seed,
                            temperature=temperature, max_tokens=max_tokens, attempts=attempts,
                            concurrency=concurrency, command=shlex.join(["causerie", *sys.argv[1:]]),
                            engine_settings=settings.model_dump(include={"threads", "context_size", "parallel",
                                                                          "kv_unified", "gpu_layers"}))
-            task.load(spec.data, spec.split)  # a bad file is refused before the model loads
+            rows = planned_rows(task, spec)  # a bad file is refused before the model loads
             engine = load_engine(settings, settings.model, lang_)
-            runner = Runner(task, spec, engine, results_folder(out, settings))
+            runner = Runner(task, spec, engine, results_folder(out, settings), rows)
             try:
                 summary = run_with_progress(runner, lang_)
             except KeyboardInterrupt:
                 done = len(read_cache(runner.folder / "items.jsonl"))
-                console.print(t("eval.interrupted", lang_, done=done, total=len(runner.rows())))
+                console.print(t("eval.interrupted", lang_, done=done, total=len(runner.rows)))
                 raise typer.Exit(130) from None
             finally:
                 engine.close()
@@ -169,6 +170,3 @@ def register(app: typer.Typer, lang: str) -> None:
         if plot_path and summaries:
             console.print(t("eval.report_written", lang_, path=plot(summaries, plot_path, lang_)))
 
-
-def split_value(split: str) -> Split:
-    return split  # type: ignore[return-value] - checked against the three values above

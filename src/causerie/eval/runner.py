@@ -97,6 +97,12 @@ class RunState:
         return [self.records[row_id] for row_id in self.ids if row_id in self.records]
 
 
+def planned_rows(task: Task, spec: RunSpec) -> list[tuple[str, Row]]:
+    """The (id, row) pairs a run covers: the split's rows, the first `limit` of them."""
+    rows = task.load(spec.data, spec.split)
+    return rows[: spec.limit] if spec.limit else rows
+
+
 def read_cache(path: Path) -> dict[str, Record]:
     """Cached records by id; a last line cut short by an interruption is ignored (its row runs again)."""
     records: dict[str, Record] = {}
@@ -111,8 +117,10 @@ def read_cache(path: Path) -> dict[str, Record]:
 
 
 class Runner:
-    def __init__(self, task: Task, spec: RunSpec, engine: Engine, out: Path):
+    def __init__(self, task: Task, spec: RunSpec, engine: Engine, out: Path,
+                 rows: list[tuple[str, Row]] | None = None):
         self.task, self.spec = task, spec
+        self.rows = planned_rows(task, spec) if rows is None else rows  # read from the file once
         self.engine = MeteredEngine(engine)
         self.folder = out / spec.run_id(task)
         self.ctx = RunContext(engine=self.engine, mode=spec.mode, temperature=spec.temperature,  # type: ignore[arg-type]
@@ -124,13 +132,9 @@ class Runner:
             self.ctx.sandbox.check()  # refuse before any generation, with the reason
         self._lock = threading.Lock()
 
-    def rows(self) -> list[tuple[str, Row]]:
-        rows = self.task.load(self.spec.data, self.spec.split)
-        return rows[: self.spec.limit] if self.spec.limit else rows
-
     def run(self, on_record: Callable[[RunState], None] | None = None) -> dict[str, Any]:
         """Run the rows not cached yet; returns the summary (also written to summary.json)."""
-        rows = self.rows()
+        rows = self.rows
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / CONFIG).write_text(json.dumps(self._config(), indent=2, default=str), encoding="utf-8")
         cached = read_cache(self.folder / ITEMS)

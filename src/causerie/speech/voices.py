@@ -9,12 +9,12 @@ language, so the text's language picks between our French and English speakers, 
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import threading
 from functools import cache
 
 from causerie.errors import InvalidRequest, UnknownModel, VoiceError
+from causerie.plugins import load_plugins
 from causerie.settings import Settings
 from causerie.speech.base import Voice, VoiceInfo
 
@@ -34,13 +34,7 @@ LANGUAGES = ("fr", "en")
 
 @cache
 def voice_classes() -> dict[str, type[Voice]]:
-    classes = {}
-    for ep in importlib.metadata.entry_points(group=VOICE_GROUP):
-        try:
-            classes[ep.name] = ep.load()
-        except Exception:  # a broken plugin must not take the other voices down with it
-            log.warning("voice backend %s (%s) could not be loaded", ep.name, ep.value, exc_info=True)
-    return classes
+    return load_plugins(VOICE_GROUP)
 
 
 class VoiceBook:
