@@ -123,6 +123,21 @@ class HistoryMixin(StoreBase):
             self.scrub()
         return gone
 
+    def truncate_conversation(self, user_id: int, conversation_id: str, message_id: int) -> int:
+        """Delete `message_id` and every later message of the conversation (regenerate, edit-and-resend).
+        Returns how many messages went."""
+        with self._write() as session:
+            conversation = self._owned(session, user_id, conversation_id, lock=True)
+            seq = session.scalar(select(Message.seq).where(Message.id == message_id,
+                                                           Message.conversation_id == conversation_id))
+            if seq is None:
+                raise NotFound("store.message_not_found", param="from", id=message_id, code="message_not_found")
+            gone = session.execute(delete(Message).where(Message.conversation_id == conversation_id,
+                                                         Message.seq >= seq)).rowcount
+            conversation.updated_at = now()
+        self.scrub()
+        return gone
+
     # --- an exchange, written as it streams ---
     def begin_exchange(self, user_id: int, conversation_id: str, content: str, *, model: str | None = None,
                        model_sha256: str | None = None, decoding: dict[str, Any] | None = None

@@ -135,6 +135,12 @@ class Deleted(BaseModel):
     deleted: bool = True
 
 
+class MessagesDeleted(BaseModel):
+    object: Literal["conversation.messages.deleted"] = "conversation.messages.deleted"
+    conversation_id: str
+    deleted: int
+
+
 class UserDeleted(BaseModel):
     object: Literal["user.deleted"] = "user.deleted"
     user: str

@@ -19,6 +19,7 @@ from causerie.api.conversations.protocol import (
     FeedbackCreate,
     FeedbackOut,
     MessageCreate,
+    MessagesDeleted,
     SearchResults,
     UserDeleted,
 )
@@ -82,6 +83,13 @@ async def post_message(conversation_id: str, body: MessageCreate, request: Reque
     if result is None:
         return Response(status_code=499)
     return SafeJSONResponse(result.model_dump(mode="json"))
+
+
+@router.delete("/conversations/{conversation_id}/messages", response_model=MessagesDeleted)
+async def delete_messages(conversation_id: str, request: Request, principal: Principal = Caller,
+                          from_id: int = Query(alias="from")) -> MessagesDeleted:
+    """Delete message `from` and every later one: how a client regenerates an answer or edits a question."""
+    return await service(request).truncate(principal, conversation_id, from_id)
 
 
 @router.put("/conversations/{conversation_id}/messages/{message_id}/feedback", response_model=FeedbackOut)

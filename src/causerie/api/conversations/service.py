@@ -33,6 +33,7 @@ from causerie.api.conversations.protocol import (
     FeedbackCreate,
     FeedbackOut,
     MessageCreate,
+    MessagesDeleted,
     MessageOut,
     SearchHitOut,
     SearchResults,
@@ -115,6 +116,16 @@ class ConversationService:
         store, user_id = await self._owner(principal)
         await self._call(store.delete_conversation, user_id, conversation_id)
         return Deleted(id=conversation_id, object="conversation.deleted")
+
+    async def truncate(self, principal: Principal, conversation_id: str, message_id: int) -> MessagesDeleted:
+        """Drop a message and all that follow, once any answer streaming in the conversation has ended."""
+        store, user_id = await self._owner(principal)
+        await self.locks.acquire(conversation_id)
+        try:
+            gone = await self._call(store.truncate_conversation, user_id, conversation_id, message_id)
+        finally:
+            self.locks.release(conversation_id)
+        return MessagesDeleted(conversation_id=conversation_id, deleted=gone)
 
     async def feedback(self, principal: Principal, conversation_id: str, message_id: int,
                        body: FeedbackCreate) -> FeedbackOut:
