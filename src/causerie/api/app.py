@@ -31,6 +31,7 @@ from causerie.api.skills.service import SkillService
 from causerie.engines.pool import EnginePool
 from causerie.settings import Settings
 from causerie.store import StoreHandle
+from causerie.web import install_web
 
 
 @dataclass
@@ -89,6 +90,7 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
     for router in (chat_router, completions_router, models_router, skills_router, audio_router, health_router):
         app.include_router(router)
     app.include_router(conversations_router)
+    install_web(app, settings)  # the web chat at /: a client of the routes above, nothing more
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        routes={"/v1/audio/transcriptions": settings.max_audio_bytes})
     app.add_middleware(MetricsMiddleware, metrics=metrics)

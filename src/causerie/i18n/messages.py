@@ -1,13 +1,14 @@
 """The catalogue: key -> {"fr": ..., "en": ...}. A test checks both languages and placeholders match.
 
 It is one catalogue, kept in a few files by area so that each stays readable: this file (core, API, CLI)
-and `skills_*.py` (one per family of skills), merged below."""
+and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged below."""
 
 from causerie.i18n.eval import EVAL
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
 from causerie.i18n.speech import SPEECH
 from causerie.i18n.store import STORE
+from causerie.i18n.web import WEB
 
 CORE: dict[str, dict[str, str]] = {
     # --- models and assembly ---
@@ -276,4 +277,4 @@ CORE: dict[str, dict[str, str]] = {
     },
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE}
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE, **WEB}

@@ -1,0 +1,91 @@
+// The person's settings (kept in this browser) and what the page learned from the server at start.
+import { getJSON } from "./api.js";
+import { setLang, t } from "./i18n.js";
+import { loadVoices } from "./speech.js";
+import { $, showError } from "./ui.js";
+
+const STORE = "causerie.prefs";
+const DEFAULTS = { lang: "auto", theme: "system", model: "", voice: "", system: "" };
+
+export const prefs = { ...DEFAULTS, ...JSON.parse(localStorage.getItem(STORE) || "{}") };
+export const server = { models: new Map(), defaultModel: "" }; // GET /v1/models and /health
+
+export function savePrefs() {
+  localStorage.setItem(STORE, JSON.stringify(prefs));
+}
+
+/** "system" follows the OS; "light"/"dark" force it (the CSS reads data-theme). */
+export function applyTheme() {
+  const root = document.documentElement;
+  if (prefs.theme === "system") delete root.dataset.theme;
+  else root.dataset.theme = prefs.theme;
+}
+
+export async function loadModels() {
+  const [models, health] = await Promise.all([getJSON("/v1/models"), getJSON("/health")]);
+  server.models = new Map(models.data.map((model) => [model.id, model]));
+  server.defaultModel = health.default_model || models.data[0]?.id || "";
+}
+
+/** The model the next message goes to: the picker's, else the saved default, else the server's. */
+export function chosenModel() {
+  const picked = $("#model").value;
+  if (server.models.has(picked)) return picked;
+  return server.models.has(prefs.model) ? prefs.model : server.defaultModel;
+}
+
+export function fillModelSelect(select, selected, withServerDefault = false) {
+  select.replaceChildren();
+  if (withServerDefault) select.append(new Option(t("web.server_default"), ""));
+  for (const [id, model] of server.models) {
+    const card = model.card || {};
+    const label = [id, card.parameters, card.quantization].filter(Boolean).join(" · ");
+    select.append(new Option(label, id, false, id === selected));
+  }
+}
+
+/** The model card as facts for the info dialog (GET /v1/models returns `card`). */
+export function cardFacts(name) {
+  const card = server.models.get(name)?.card || { name };
+  const size = card.size_bytes ?? card.size;
+  return [
+    [t("card.name"), card.name || name],
+    [t("card.family"), card.family],
+    [t("card.parameters"), card.parameters],
+    [t("card.quantization"), card.quantization],
+    [t("card.license"), card.license],
+    [t("card.context_length"), card.context_length],
+    [t("card.size"), typeof size === "number" ? `${(size / 1e6).toFixed(0)} MB` : size],
+    [t("card.engine"), card.engine],
+    [t("card.sha256"), card.sha256],
+    [t("card.verified"), card.verified === undefined ? undefined : t(card.verified ? "web.model_verified" : "web.model_unverified")],
+    [t("card.source"), (card.source_packages || []).join(", ") || card.source],
+  ];
+}
+
+export function wireSettings({ onChange, onLogout }) {
+  const dialog = $("#settings-dialog");
+  const form = $("#settings-form");
+  $("#open-settings").addEventListener("click", async () => {
+    form.lang.value = prefs.lang;
+    form.theme.value = prefs.theme;
+    form.system.value = prefs.system;
+    fillModelSelect($("#settings-model"), prefs.model, true);
+    $("#logout").hidden = !localStorage.getItem("causerie.apiKey");
+    dialog.returnValue = "";
+    dialog.showModal();
+    loadVoices($("#settings-voice"), prefs.voice).catch(showError);
+  });
+  $("#logout").addEventListener("click", () => { dialog.close(); onLogout(); });
+  dialog.addEventListener("close", () => {
+    if (dialog.returnValue !== "save") return;
+    Object.assign(prefs, {
+      lang: form.lang.value, theme: form.theme.value, model: form.model.value,
+      voice: form.voice.value, system: form.system.value.trim(),
+    });
+    savePrefs();
+    applyTheme();
+    setLang(prefs.lang);
+    onChange();
+  });
+}
