@@ -29,6 +29,12 @@ function valueLabel(option, value) {
   return t(`web.opt_${value}`);
 }
 
+/** Translate into the other language of the interface; otherwise the first choice. */
+function defaultValue(option, choices) {
+  if (option === "target") return currentLang() === "fr" ? "en" : "fr";
+  return choices[0];
+}
+
 /** The skill named by a slash command, in either language ("/traduire" or "/translate"). */
 export function parseSlash(text) {
   const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
@@ -74,7 +80,7 @@ export class SkillMode {
       label.querySelector("span").textContent = t(OPTION_LABEL[option]);
       const select = label.querySelector("select");
       for (const value of choices) select.append(new Option(valueLabel(option, value), value));
-      select.value = values[option] ?? (option === "target" ? (currentLang() === "fr" ? "en" : "fr") : choices[0]);
+      select.value = values[option] ?? defaultValue(option, choices);
       this.box.append(label);
     }
     const leave = html(`<button type="button" class="icon-button" data-icon="close" data-i18n-attr="aria-label:web.skill_leave;title:web.skill_leave"></button>`);
@@ -99,9 +105,9 @@ export class SkillMode {
     if (chat.busy) return;
     const spec = SKILLS[name];
     const body = { [spec.field]: text, stream: true, model: chosenModel() };
-    for (const [option] of spec.options) {
-      if (values[option] === undefined) continue;
-      body[option] = option === "age" ? Number(values[option]) : values[option];
+    for (const [option, choices] of spec.options) {
+      const value = values[option] ?? defaultValue(option, choices); // a slash command sets no options
+      body[option] = option === "age" ? Number(value) : value;
     }
     if (name === "story") body.lang = currentLang();
     const question = chat.append(userMessage(text));
