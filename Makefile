@@ -39,6 +39,10 @@ system-deps:
 		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(apt-get update -qq && apt-get install -y -qq postgresql) >/dev/null 2>&1; } || \
 		echo "postgresql not installed: the store's PostgreSQL tests will be skipped"
+	@# The web chat's browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+		echo "chromium not installed: the web chat's browser tests will be skipped"
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
