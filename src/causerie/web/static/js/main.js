@@ -170,6 +170,7 @@ async function start() {
     showError(error);
   }
   document.body.classList.add("ready");
+  performance.mark("causerie-ready"); // read by bench/web_bench.py
   input.focus();
 }
 
