@@ -120,10 +120,11 @@ def first_delta_ms(client: httpx.Client, path: str, body: dict, content_of) -> f
     start = time.perf_counter()
     with client.stream("POST", path, json=body) as response:
         response.raise_for_status()
-        for line in response.iter_lines():
+        lines = response.iter_lines()
+        for line in lines:
             if line.startswith("data: ") and line != "data: [DONE]" and content_of(json.loads(line[6:])):
                 elapsed = (time.perf_counter() - start) * 1000
-                for _ in response.iter_lines():  # let the answer finish, like the page does
+                for _ in lines:  # let the answer finish, like the page does
                     pass
                 return elapsed
     raise RuntimeError(f"no content from {path}")
