@@ -11,22 +11,8 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from causerie.skills import code_tools as tools
+from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
-
-# One worked example: a small model copies the format (one block, no prose) better than it follows rules.
-FEW_SHOT = {
-    "fr": ("Écris une fonction qui renvoie la somme des carrés des nombres pairs d'une liste.",
-           "def sum_even_squares(numbers: list[int]) -> int:\n"
-           "    \"\"\"Somme des carrés des nombres pairs de `numbers`.\"\"\"\n"
-           "    return sum(n * n for n in numbers if n % 2 == 0)"),
-    "en": ("Write a function that returns the sum of the squares of the even numbers of a list.",
-           "def sum_even_squares(numbers: list[int]) -> int:\n"
-           "    \"\"\"Sum of the squares of the even numbers in `numbers`.\"\"\"\n"
-           "    return sum(n * n for n in numbers if n % 2 == 0)"),
-}
-FEW_SHOT_TESTS = ("\n\nassert sum_even_squares([1, 2, 3, 4]) == 20\nassert sum_even_squares([]) == 0\n"
-                  "assert sum_even_squares([-2, 5]) == 4")
-
 
 class CodeInput(SkillInput):
     description: str = Field(max_length=20_000, description="What the code must do.")
@@ -53,13 +39,17 @@ class Code(tools.SandboxedSkill, Skill):
     temperature = 0.2  # code wants the likely answer, not a creative one
     max_tokens = 1024
     needs_sandbox = True  # with tests
+    # The rules follow the request in the user's message, and no system prompt replaces the model's own:
+    # on the HumanEval dev half (20 rows), a system prompt with a one-line few-shot example scored 75, the
+    # same without the example 85, and this shape 90, near the plain prompt's 95 (docs/scorecard.md). Coder
+    # models are tuned on requests shaped like this one.
     system = {
-        "fr": "Tu es un développeur expert. Tu écris du code correct, simple et lisible, avec les imports "
-        "nécessaires. Réponds avec exactement un bloc de code ```{language} et rien d'autre : pas "
-        "d'explication avant ni après.{tests}",
-        "en": "You are an expert programmer. You write correct, simple, readable code, with the imports it "
-        "needs. Answer with exactly one ```{language} code block and nothing else: no explanation before "
-        "or after.{tests}",
+        "fr": "Écris du code correct et complet : tous les imports nécessaires en tête, des étapes simples et "
+        "lisibles plutôt que des astuces sur une ligne, et les cas limites traités. Réponds avec un seul bloc "
+        "de code ```{language} qui contient tout le code, sans explication.{tests}",
+        "en": "Write correct, complete code: every import it needs at the top, plain readable steps rather "
+        "than clever one-liners, and edge cases handled. Answer with one ```{language} code block that holds "
+        "all the code, and no explanation.{tests}",
     }
     tests_rule = {
         "fr": " Après le code, dans le même bloc, ajoute 3 à 5 lignes `assert` qui le testent sur des cas "
@@ -69,16 +59,10 @@ class Code(tools.SandboxedSkill, Skill):
     }
 
     def render(self, data: CodeInput) -> list[dict[str, str]]:
-        python = data.language.lower() == "python"
-        with_tests = data.with_tests and python
-        system = self.system[self.lang].format(language=data.language.lower(),
-                                               tests=self.tests_rule[self.lang] if with_tests else "")
-        ask, example = FEW_SHOT[self.lang]
-        answer = f"```python\n{example}{FEW_SHOT_TESTS if with_tests else ''}\n```"
-        messages = [{"role": "system", "content": system}]
-        if python:  # the example shows the format; other languages would only be confused by Python
-            messages += [{"role": "user", "content": ask}, {"role": "assistant", "content": answer}]
-        return messages + [{"role": "user", "content": data.description.strip()}]
+        with_tests = data.with_tests and data.language.lower() == "python"
+        rules = self.system[self.lang].format(language=data.language.lower(),
+                                              tests=self.tests_rule[self.lang] if with_tests else "")
+        return [{"role": "user", "content": f"{data.description.strip()}\n\n{rules}"}]
 
     def steps(self, data: CodeInput) -> Iterator[Event]:
         tools.require_code(data.description, "description", self.lang, python=False)
@@ -122,7 +106,7 @@ class Code(tools.SandboxedSkill, Skill):
             return "", self.text("no_code")
         if python and (problem := tools.syntax_error(code)):
             return code, problem.describe(self.lang)
-        return code, None
+        return (add_missing_imports(code)[0] if python else code), None
 
     def _ask_tests(self, code: str) -> str:
         """A second, short generation when the model wrote the code without asserts."""

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from causerie.skills import code_tools as tools
+from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
 
 PROMPTS = {
@@ -161,7 +162,7 @@ class Fix(tools.SandboxedSkill, Skill):
         if problem := tools.syntax_error(code):
             return FixAttempt(number=number, status="syntax_error", code=code, explanation=explanation,
                               summary=problem.describe(self.lang))
-        code = tools.merge_missing(original, tools.drop_tests(code, original))
+        code = add_missing_imports(tools.merge_missing(original, tools.drop_tests(code, original)))[0]
         if repeated := self._repeated(number, code, original, earlier, baseline):
             repeated.explanation = explanation
             return repeated

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from causerie.errors import InvalidRequest
 from causerie.skills import code_tools as tools
+from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
 
 MIN_SPEEDUP = 1.1  # below this, timing noise on a shared machine could be the whole "gain"
@@ -115,7 +116,7 @@ class Optimize(tools.SandboxedSkill, Skill):
         if problem:
             yield from self._done(self._keep(data, problem, proposed))
             return
-        proposed = tools.merge_missing(data.code, tools.drop_tests(proposed, data.code))
+        proposed = add_missing_imports(tools.merge_missing(data.code, tools.drop_tests(proposed, data.code)))[0]
         if tools.same_code(proposed, data.code):
             yield from self._done(self._keep(data, self.text("unchanged")))
             return
