@@ -101,6 +101,7 @@ def test_the_interface_follows_the_browser_and_switches_language(new_page, web_s
     page.click("#open-settings")
     page.select_option("#settings-form select[name=lang]", "fr")
     page.click("#settings-form button[value=save]")
+    page.wait_for_function("document.documentElement.lang === 'fr'")  # the dialog's close event comes later
     assert page.locator("#new-chat").inner_text().strip() == t("web.new_chat", "fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_attribute("#composer-input", "placeholder") == t("web.composer_placeholder", "fr")
