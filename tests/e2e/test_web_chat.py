@@ -211,3 +211,53 @@ def test_no_request_leaves_the_server(new_page, web_server):
     page.on("request", lambda request: hosts.add(httpx.URL(request.url).host))
     open_chat(page, web_server)
     assert hosts == {"127.0.0.1"}
+
+
+def test_managing_a_conversation_rename_search_regenerate_edit_export_delete(new_page, web_server):
+    page = new_page("en-US")
+    open_chat(page, web_server)
+    send(page, "Name one colour.")
+    wait_answer(page)
+    conversation_id = page.evaluate("location.hash.slice(1)")
+    row = page.locator(f"#conversations li[data-id='{conversation_id}']")
+    page.wait_for_function("document.querySelector('#chat-title').textContent.startsWith('Name one colour')")
+    page.evaluate("document.querySelector('.message.assistant').classList.add('old-answer')")
+    page.click(".message.assistant .action-regenerate")  # the last answer is replaced, not added to
+    page.wait_for_function("""() => { const a = document.querySelectorAll('.message.assistant');
+        return a.length === 1 && !a[0].classList.contains('old-answer') && !a[0].hasAttribute('aria-busy'); }""")
+    page.wait_for_selector("#stop", state="hidden")
+
+    page.locator(".message.user").first.hover()
+    page.click(".message.user .action-edit")
+    page.fill(".message.user .editor textarea", "Name one fruit.")
+    page.click(".message.user .editor .primary-button")
+    page.wait_for_function("""() => [...document.querySelectorAll('.message.user .content')].map(e => e.innerText.trim())
+        .join('|') === 'Name one fruit.'""")
+    wait_answer(page)
+    with web_server.http() as http:
+        stored = http.get(f"/api/conversations/{conversation_id}").json()["messages"]
+    assert [(m["role"], m["content"] if m["role"] == "user" else "") for m in stored] == [
+        ("user", "Name one fruit."), ("assistant", "")]
+
+    row.locator(".menu-button").click()
+    row.locator("[data-action=rename]").click()
+    page.fill("#text-input", "Fruits and colours")
+    page.click("#text-ok")
+    page.wait_for_function(f"document.querySelector(\"#conversations li[data-id='{conversation_id}']\").innerText"
+                           ".includes('Fruits and colours')")
+
+    page.fill("#search", "fruit")
+    page.locator(f"#search-results li[data-id='{conversation_id}']").first.wait_for()  # a hit per message
+    page.keyboard.press("Escape")
+
+    row.locator(".menu-button").click()
+    with page.expect_download() as download:
+        row.locator("[data-action=markdown]").click()
+    assert "Name one fruit." in open(download.value.path(), encoding="utf-8").read()
+
+    row.locator(".menu-button").click()
+    row.locator("[data-action=delete]").click()
+    page.click("#text-ok")
+    row.wait_for(state="detached")
+    with web_server.http() as http:
+        assert http.get(f"/api/conversations/{conversation_id}").status_code == 404
