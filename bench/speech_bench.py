@@ -40,7 +40,8 @@ from causerie.speech.transcribe import Transcriber
 from causerie.speech.wer import word_error_rate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report_section import write_section  # bench/ is on sys.path when a script here runs
+from report_section import write_section  # noqa: E402  (bench/ is on sys.path when a script here runs)
+from servers import start_server  # noqa: E402
 from speech_stories import ENGLISH_STORY, FRENCH_STORY  # noqa: E402
 
 SERVER_MODEL = "smollm2-135m-instruct"
@@ -68,32 +69,6 @@ def synthesis(settings: Settings, text: str, voice: str, fmt: str, runs: int = 3
 
 
 # --- 2. first byte over HTTP ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAUSERIE_")} | {"CAUSERIE_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "causerie", "serve", "--model", SERVER_MODEL, "--port",
-                                str(port), "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("causerie serve did not start")
 
 
 def first_byte(url: str, text: str, voice: str, runs: int = 5) -> dict:
@@ -215,7 +190,7 @@ def main() -> None:
     stt = [transcription(settings, text, voice, threads, args.stt_runs)
            for text, voice in stories for threads in (1, 2)]
     print(*stt, sep="\n", flush=True)
-    process, url = start_server(home)
+    process, url = start_server(home, SERVER_MODEL)
     try:
         voices = [*stories, (FRENCH_STORY, "alloy"), *([(ENGLISH_STORY, "joe")] if piper else [])]
         http = [first_byte(url, text, voice) for text, voice in voices]

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report_section import write_section  # noqa: E402  (bench/ is on sys.path when a script here runs)
+from servers import start_server  # noqa: E402
 
 MODEL = "smollm2-135m-instruct"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,38 +45,15 @@ MAX_TOKENS = 32  # the server's default cap (config.toml), and the API runs' max
 # In the page: the time of the Enter key and of the first character of the new answer.
 WATCH = """() => {
   window.__t0 = null; window.__t1 = null;
-  document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && window.__t0 === null) window.__t0 = performance.now(); }, true);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && window.__t0 === null) window.__t0 = performance.now();
+  }, true);
   new MutationObserver(() => {
     if (window.__t1 !== null || window.__t0 === null) return;
     const answer = document.querySelector('.message.assistant .content');
     if (answer && answer.innerText.trim()) window.__t1 = performance.now();
   }).observe(document.getElementById('messages'), {subtree: true, childList: true, characterData: true});
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    (home / "config.toml").write_text(f"max_tokens_default = {MAX_TOKENS}\n", encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAUSERIE_")} | {"CAUSERIE_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "causerie", "serve", "--model", MODEL, "--host", "127.0.0.1",
-                                "--port", str(port), "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("causerie serve did not start")
 
 
 # --- 1 and 3: loading the page ------------------------------------------------------------------------------
@@ -89,7 +66,8 @@ def load_page(browser, url: str) -> dict:
       fcp: performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')?.startTime,
       ready: performance.getEntriesByName('causerie-ready')[0]?.startTime,
       doc: performance.getEntriesByType('navigation').map(e => [e.name, e.decodedBodySize, e.encodedBodySize]),
-      resources: performance.getEntriesByType('resource').map(e => [e.name, e.initiatorType, e.decodedBodySize, e.encodedBodySize]),
+      resources: performance.getEntriesByType('resource')
+        .map(e => [e.name, e.initiatorType, e.decodedBodySize, e.encodedBodySize]),
     })""")
     context.close()
     return timing
@@ -213,7 +191,7 @@ def main() -> None:
     args = parser.parse_args()
     info = machine()
     with tempfile.TemporaryDirectory(prefix="causerie-web-bench-") as home:
-        process, url = start_server(Path(home))
+        process, url = start_server(Path(home), MODEL, f"max_tokens_default = {MAX_TOKENS}\n")
         try:
             result = measure(url, args.runs)
         finally:

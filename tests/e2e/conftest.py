@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from integration.causerie_it import ServerProcess, launch_server
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,9 +7,9 @@ import re
 
 import httpx
 import pytest
+from integration.causerie_it import API_KEY, HUGE_MESSAGE, launch_server
 
 from causerie.i18n import t
-from integration.causerie_it import API_KEY, HUGE_MESSAGE, launch_server
 
 from .conftest import SERVER_CONFIG
 
@@ -231,8 +231,8 @@ def test_managing_a_conversation_rename_search_regenerate_edit_export_delete(new
     page.click(".message.user .action-edit")
     page.fill(".message.user .editor textarea", "Name one fruit.")
     page.click(".message.user .editor .primary-button")
-    page.wait_for_function("""() => [...document.querySelectorAll('.message.user .content')].map(e => e.innerText.trim())
-        .join('|') === 'Name one fruit.'""")
+    page.wait_for_function("""() => [...document.querySelectorAll('.message.user .content')]
+        .map(e => e.innerText.trim()).join('|') === 'Name one fruit.'""")
     wait_answer(page)
     with web_server.http() as http:
         stored = http.get(f"/api/conversations/{conversation_id}").json()["messages"]

@@ -13,7 +13,6 @@ from causerie.api import create_app
 from causerie.engines.fake import FakeEngine
 from causerie.engines.pool import EnginePool
 from causerie.settings import Settings
-
 from unit.helpers import api_client
 
 

@@ -18,7 +18,6 @@ from causerie.engines.pool import EnginePool
 from causerie.errors import EngineFailure
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
-
 from unit.helpers import BASE_URL, StreamingASGITransport, api_client, openai_error, sse_data, sse_json
 
 CHAT = "/v1/chat/completions"

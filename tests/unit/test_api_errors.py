@@ -12,7 +12,6 @@ from causerie.engines.fake import FakeEngine, fake_card
 from causerie.engines.pool import EnginePool
 from causerie.errors import EngineFailure
 from causerie.settings import Settings
-
 from unit.helpers import api_client, openai_error
 
 CHAT = "/v1/chat/completions"

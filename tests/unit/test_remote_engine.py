@@ -18,7 +18,6 @@ from causerie.errors import ModelError, UpstreamError
 from causerie.models.card import ModelCard
 from causerie.models.catalog import Catalog
 from causerie.settings import RemoteModel, Settings
-
 from unit.helpers import api_client, openai_error
 
 BASE = "http://upstream.test/v1"

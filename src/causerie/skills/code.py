@@ -14,6 +14,7 @@ from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
 
+
 class CodeInput(SkillInput):
     description: str = Field(max_length=20_000, description="What the code must do.")
     language: str = Field("python", max_length=40, description="Programming language (Python is checked).")

@@ -1,0 +1,41 @@
+"""A `causerie serve` subprocess for the bench scripts: on loopback, in its own CAUSERIE_HOME, ready when
+/health answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(home: Path, model: str, config_toml: str = "") -> tuple[subprocess.Popen, str]:
+    """(the process, its base URL). The caller's CAUSERIE_* variables are dropped: the run must not depend
+    on the shell it was started from."""
+    if config_toml:
+        (home / "config.toml").write_text(config_toml, encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAUSERIE_")} | {"CAUSERIE_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "causerie", "serve", "--model", model, "--host", "127.0.0.1",
+                                "--port", str(port), "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("causerie serve did not start")
