@@ -47,13 +47,13 @@ def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.ask", lang))
     def ask(
         ctx: typer.Context,
-        prompt: str = typer.Argument(None, help="Question (or pipe text on stdin)."),
-        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
-        system: str = typer.Option(None, "--system", "-s", help="System prompt ('' for none)."),
+        prompt: str = typer.Argument(None, help=t("cli.opt.question", lang)),
+        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
+        system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
         temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
         max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1),
         seed: int = typer.Option(None, "--seed"),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the answer and model card."),
+        as_json: bool = typer.Option(False, "--json", help=t("cli.opt.ask_json", lang)),
     ) -> None:
         st = state(ctx)
         settings = st.settings(model=model)

@@ -141,8 +141,8 @@ def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.chat", lang))
     def chat(
         ctx: typer.Context,
-        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
-        system: str = typer.Option(None, "--system", "-s", help="System prompt ('' for none)."),
+        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
+        system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
         temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
     ) -> None:
         st = state(ctx)

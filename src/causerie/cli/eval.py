@@ -92,9 +92,9 @@ def register(app: typer.Typer, lang: str) -> None:
     def run(
         ctx: typer.Context,
         task_name: str = typer.Argument(..., metavar="TASK", help=", ".join(TASKS)),
-        data: Path = typer.Option(None, "--data", help="JSONL/JSON/TSV file, or the eval-data folder"),
+        data: Path = typer.Option(None, "--data", help=t("cli.opt.eval_data", lang)),
         split: str = typer.Option("dev", "--split", help="dev | test | all"),
-        limit: int = typer.Option(None, "--limit", min=1, help="N first rows of the split"),
+        limit: int = typer.Option(None, "--limit", min=1, help=t("cli.opt.eval_limit", lang)),
         model: str = typer.Option(None, "--model", "-m"),
         naive: bool = typer.Option(False, "--naive/--skill", help=t("eval.help.naive", lang)),
         seed: int = typer.Option(0, "--seed"),
@@ -147,8 +147,8 @@ def register(app: typer.Typer, lang: str) -> None:
     def report(
         ctx: typer.Context,
         runs: Path = typer.Option(None, "--runs", help=t("eval.help.out", lang)),
-        out: Path = typer.Option(None, "--out", help="Markdown file (default: print)"),
-        plot_path: Path = typer.Option(None, "--plot", help="PNG file"),
+        out: Path = typer.Option(None, "--out", help=t("cli.opt.eval_report_out", lang)),
+        plot_path: Path = typer.Option(None, "--plot", help=t("cli.opt.eval_plot", lang)),
     ) -> None:
         from causerie.eval.report import load_summaries, markdown, plot
 

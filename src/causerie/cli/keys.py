@@ -38,8 +38,8 @@ def register(app: typer.Typer, lang: str) -> None:
         name: str = typer.Option("", "--name"),
         scopes: str = typer.Option(",".join(SCOPES), "--scopes", help=" | ".join(SCOPES)),
         expires_days: int = typer.Option(None, "--expires-days", min=1),
-        rate_limit: int = typer.Option(None, "--rate-limit", min=0, help="requests/min"),
-        quota: int = typer.Option(None, "--quota", min=1, help="tokens/day"),
+        rate_limit: int = typer.Option(None, "--rate-limit", min=0, help=t("cli.opt.rate_limit", lang)),
+        quota: int = typer.Option(None, "--quota", min=1, help=t("cli.opt.quota", lang)),
     ) -> None:
         expires = now() + timedelta(days=expires_days) if expires_days else None
         with opened(ctx) as (store, settings, lang_):

@@ -15,14 +15,14 @@ def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.serve", lang))
     def serve(
         ctx: typer.Context,
-        host: str = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)."),
-        port: int = typer.Option(None, "--port", "-p", help="Port (default 8000)."),
-        model: str = typer.Option(None, "--model", "-m", help="Model name or .gguf path."),
-        api_key: list[str] = typer.Option(None, "--api-key", help="Accepted bearer key (repeatable)."),
-        allow_insecure: bool = typer.Option(None, "--allow-insecure", help="Bind off-loopback without a key."),
-        parallel: int = typer.Option(None, "--parallel", help="Parallel slots of the local engine."),
-        context_size: int = typer.Option(None, "--context-size", help="Total context of the local engine."),
-        threads: int = typer.Option(None, "--threads", help="CPU threads of the local engine."),
+        host: str = typer.Option(None, "--host", help=t("cli.opt.host", lang)),
+        port: int = typer.Option(None, "--port", "-p", help=t("cli.opt.port", lang)),
+        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
+        api_key: list[str] = typer.Option(None, "--api-key", help=t("cli.opt.api_key", lang)),
+        allow_insecure: bool = typer.Option(None, "--allow-insecure", help=t("cli.opt.allow_insecure", lang)),
+        parallel: int = typer.Option(None, "--parallel", help=t("cli.opt.parallel", lang)),
+        context_size: int = typer.Option(None, "--context-size", help=t("cli.opt.context_size", lang)),
+        threads: int = typer.Option(None, "--threads", help=t("cli.opt.threads", lang)),
     ) -> None:
         import uvicorn
 

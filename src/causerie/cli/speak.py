@@ -75,16 +75,13 @@ def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.speak", lang))
     def speak(
         ctx: typer.Context,
-        text: str = typer.Argument(None, help="Text, or '-' / nothing to read stdin."),
-        file: Path = typer.Option(None, "--file", "-f", help="Read the text from this file.", exists=True,
-                                  dir_okay=False),
-        output: Path = typer.Option(None, "--output", "-o", help="Audio file to write (default: stdout when "
-                                    "redirected)."),
-        voice: str = typer.Option(None, "--voice", "-v", help="A voice of `causerie voices`, fr, en, or an "
-                                  "OpenAI name (alloy…). Default: by the text's language."),
-        speed: float = typer.Option(1.0, "--speed", "-s", help="0.25 to 4.0 (1.0: normal)."),
-        fmt: str = typer.Option(None, "--format", "-F", help="wav | mp3 | opus | flac | aac | pcm (default: "
-                                "from the file's suffix, else wav)."),
+        text: str = typer.Argument(None, help=t("cli.opt.text_arg", lang)),
+        file: Path = typer.Option(None, "--file", "-f", help=t("cli.opt.text_file", lang),
+                                  exists=True, dir_okay=False),
+        output: Path = typer.Option(None, "--output", "-o", help=t("cli.opt.speak_output", lang)),
+        voice: str = typer.Option(None, "--voice", "-v", help=t("cli.opt.speak_voice", lang)),
+        speed: float = typer.Option(1.0, "--speed", "-s", help=t("cli.opt.speak_speed", lang)),
+        fmt: str = typer.Option(None, "--format", "-F", help=t("cli.opt.speak_format", lang)),
     ) -> None:
         st = state(ctx)
         settings = st.settings()

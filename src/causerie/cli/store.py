@@ -64,7 +64,8 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(table)
 
     @store_app.command("purge", help=t("cli.help.store_purge", lang))
-    def purge(ctx: typer.Context, days: int = typer.Option(None, "--days", min=1, help="N")) -> None:
+    def purge(ctx: typer.Context,
+              days: int = typer.Option(None, "--days", min=1, help=t("cli.opt.purge_days", lang))) -> None:
         st = state(ctx)
         settings = st.settings()
         lang_ = st.language(settings)

@@ -18,11 +18,10 @@ def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.transcribe", lang))
     def transcribe(
         ctx: typer.Context,
-        audio: Path = typer.Argument(..., help="Audio file (wav, mp3, ogg/opus, flac, m4a, webm…).",
-                                     exists=True, dir_okay=False),
-        language: str = typer.Option(None, "--language", "-l", help="fr, en… (default: detected)."),
+        audio: Path = typer.Argument(..., help=t("cli.opt.audio_file", lang), exists=True, dir_okay=False),
+        language: str = typer.Option(None, "--language", "-l", help=t("cli.opt.transcribe_language", lang)),
         fmt: str = typer.Option("text", "--format", "-F", help=FORMATS),
-        prompt: str = typer.Option(None, "--prompt", help="Words to expect (names, spelling)."),
+        prompt: str = typer.Option(None, "--prompt", help=t("cli.opt.transcribe_prompt", lang)),
     ) -> None:
         # Imported here: numpy, FFmpeg and CTranslate2 are not for every command's start-up.
         from causerie.api.audio.protocol import TranscriptionForm

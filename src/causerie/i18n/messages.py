@@ -3,6 +3,7 @@
 It is one catalogue, kept in a few files by area so that each stays readable: this file (core, API, CLI)
 and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged below."""
 
+from causerie.i18n.cli_help import CLI_HELP
 from causerie.i18n.eval import EVAL
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
@@ -277,4 +278,5 @@ CORE: dict[str, dict[str, str]] = {
     },
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**CORE, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE, **WEB}
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE,
+                                      **WEB}

@@ -1,0 +1,101 @@
+"""Every option and argument help of the CLI comes from the catalogue, in French and in English."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer
+
+from causerie.cli import build_app, main
+from causerie.cli.transcribe import FORMATS
+from causerie.eval.tasks import TASKS
+from causerie.i18n.cli_help import CLI_HELP
+from causerie.i18n.messages import MESSAGES
+from causerie.store.accounts import SCOPES
+
+# Lists of values the user types, and an environment variable's name: the same in both languages.
+NEUTRAL = {
+    "fr | en",
+    "CAUSERIE_HOME",
+    "email | sms | letter | post",
+    "formal | friendly | firm",
+    "short | medium | long",
+    "proofread | rewrite",
+    "keep | formal | friendly",
+    "line | paragraph | bullets",
+    "beginner | expert",
+    "dev | test | all",
+    "json | markdown",
+    ", ".join(TASKS),
+    " | ".join(SCOPES),
+    FORMATS,
+}
+
+
+def walk(command: click.Command, path: tuple[str, ...] = ()):
+    """(command path, parameter name, help) for every parameter with a help text, subcommands included."""
+    for param in command.params:
+        help_text = getattr(param, "help", None)
+        if help_text:
+            yield path, param.name, help_text
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from walk(sub, (*path, name))
+
+
+def helps(lang: str) -> dict[tuple[tuple[str, ...], str], str]:
+    return {(path, name): text for path, name, text in walk(typer.main.get_command(build_app(lang)))}
+
+
+@pytest.fixture(scope="module")
+def fr() -> dict:
+    return helps("fr")
+
+
+@pytest.fixture(scope="module")
+def en() -> dict:
+    return helps("en")
+
+
+def test_both_languages_document_the_same_parameters(fr, en):
+    assert len(fr) > 50  # the walk reached the subcommands
+    assert fr.keys() == en.keys()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_help_comes_from_the_catalogue(lang, fr, en):
+    catalogue = {entry[lang] for entry in MESSAGES.values()}
+    stray = {where: text for where, text in (fr if lang == "fr" else en).items()
+             if text not in catalogue and text not in NEUTRAL}
+    assert not stray
+
+
+def test_french_help_differs_from_english_except_neutral_values(fr, en):
+    same = {where: text for where, text in fr.items() if text == en[where] and text not in NEUTRAL}
+    assert not same
+    assert all(fr[where] == en[where] for where, text in en.items() if text in NEUTRAL)
+    assert NEUTRAL <= set(en.values()), "the allowlist names a value no parameter uses any more"
+
+
+def test_cli_help_keys_are_unique_and_all_used(en):
+    other_areas = {key for key in MESSAGES if key not in CLI_HELP}
+    assert all(key.startswith("cli.opt.") for key in CLI_HELP)
+    assert not other_areas & CLI_HELP.keys()
+    for lang in ("fr", "en"):
+        texts = [entry[lang] for entry in CLI_HELP.values()]
+        assert len(texts) == len(set(texts)), f"a {lang} help text is in the catalogue twice"
+    unused = {key for key, entry in CLI_HELP.items() if entry["en"] not in en.values()}
+    assert not unused
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--lang", "fr", "optimize", "--help"], "La fonction à optimiser."),
+    (["--lang", "fr", "eval", "run", "--help"], "Les N premières lignes de la partition"),
+    (["--lang=fr", "serve", "--help"], "Adresse d'écoute (par défaut : 127.0.0.1)."),
+    (["--lang", "en", "optimize", "--help"], "Function to optimize."),
+])
+def test_help_output_is_in_the_chosen_language(argv, expected, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # no wrapping inside the expected text
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    assert expected in capsys.readouterr().out
