@@ -32,14 +32,19 @@ NEUTRAL = {
 }
 
 
-def walk(command: click.Command, path: tuple[str, ...] = ()):
-    """(command path, parameter name, help) for every parameter with a help text, subcommands included."""
-    for param in command.params:
-        help_text = getattr(param, "help", None)
-        if help_text:
-            yield path, param.name, help_text
+def commands(command: click.Command, path: tuple[str, ...] = ()):
+    """(command path, command) for the root and every group and command under it."""
+    yield path, command
     for name, sub in getattr(command, "commands", {}).items():
-        yield from walk(sub, (*path, name))
+        yield from commands(sub, (*path, name))
+
+
+def walk(root: click.Command):
+    """(command path, parameter name, help) for every parameter of every command, click's own --help
+    included (`get_params` adds it); help is None where a parameter has none."""
+    for path, command in commands(root):
+        for param in command.get_params(click.Context(command)):
+            yield path, param.name, getattr(param, "help", None)
 
 
 def helps(lang: str) -> dict[tuple[tuple[str, ...], str], str]:
@@ -59,6 +64,21 @@ def en() -> dict:
 def test_both_languages_document_the_same_parameters(fr, en):
     assert len(fr) > 50  # the walk reached the subcommands
     assert fr.keys() == en.keys()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_parameter_of_every_command_has_a_help(lang, fr, en):
+    missing = [f"{' '.join(path) or 'causerie'}: {name}" for (path, name), text in (fr if lang == "fr" else en).items()
+               if not (text or "").strip()]
+    assert not missing, f"parameters without help: {missing}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_command_and_group_has_the_catalogue_help_line(lang):
+    root = typer.main.get_command(build_app(lang))
+    lines = {path: command.get_help_option(click.Context(command)).help for path, command in commands(root)}
+    assert len(lines) > 30  # root, groups and their commands
+    assert set(lines.values()) == {CLI_HELP["cli.opt.help"][lang]}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -92,6 +112,8 @@ def test_cli_help_keys_are_unique_and_all_used(en):
     (["--lang", "fr", "eval", "run", "--help"], "Les N premières lignes de la partition"),
     (["--lang=fr", "serve", "--help"], "Adresse d'écoute (par défaut : 127.0.0.1)."),
     (["--lang", "en", "optimize", "--help"], "Function to optimize."),
+    (["--lang", "fr", "ask", "--help"], "Graine aléatoire, pour une génération reproductible."),
+    (["--lang", "fr", "keys", "create", "--help"], "Durée de validité, en jours (par défaut : la clé n'expire pas)."),
 ])
 def test_help_output_is_in_the_chosen_language(argv, expected, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # no wrapping inside the expected text
@@ -99,3 +121,29 @@ def test_help_output_is_in_the_chosen_language(argv, expected, capsys, monkeypat
         main(argv)
     assert exited.value.code == 0
     assert expected in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["--lang", "fr", "--help"],
+    ["--lang", "fr", "history", "--help"],
+    ["--lang=fr", "history", "list", "--help"],
+    ["--lang", "fr", "models", "--help"],
+    ["--lang", "fr", "eval", "run", "--help"],
+])
+def test_help_option_line_is_french(argv, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "Afficher cette aide et quitter." in out
+    assert "Show this message and exit." not in out
+
+
+def test_help_option_line_stays_english_in_english(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "users", "add", "--help"])
+    out = capsys.readouterr().out
+    assert "Show this message and exit." in out
+    assert "Afficher cette aide" not in out

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import TyperInfo
 
 from causerie.cli import ask, chat, history, keys, models, serve, skills, speak, transcribe, users
 from causerie.cli import eval as eval_cli
@@ -21,6 +24,41 @@ def _lang_from_argv(argv: list[str]) -> str | None:
         if arg == "--lang" and index + 1 < len(argv):
             return argv[index + 1]
     return None
+
+
+class _LocalizedHelpOption:
+    """Mixin for click commands and groups: click's own `--help` line (English, "Show this message and
+    exit.") replaced by `help_line`, set per language in `localize_help_option`."""
+
+    help_line = ""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and self.help_line:
+            option.help = self.help_line
+        return option
+
+
+def localize_help_option(app: typer.Typer, lang: str) -> None:
+    """Give every command and group of `app`, subcommands included, a `--help` line from the catalogue.
+
+    Typer builds click objects from the `cls` recorded at registration, so setting it here, once the
+    modules have registered their commands, spares each command its own `cls=`."""
+    line = t("cli.opt.help", lang)
+
+    def localized(current: object, default: type) -> type:
+        base = current if isinstance(current, type) else default  # unset: typer's placeholder or None
+        return type(f"Localized{base.__name__}", (_LocalizedHelpOption, base), {"help_line": line})
+
+    def visit(instance: typer.Typer, info: TyperInfo) -> None:
+        info.cls = localized(info.cls, TyperGroup)
+        for command in instance.registered_commands:
+            command.cls = localized(command.cls, TyperCommand)
+        for group in instance.registered_groups:
+            if group.typer_instance is not None:
+                visit(group.typer_instance, group)
+
+    visit(app, app.info)
 
 
 def build_app(lang: str) -> typer.Typer:
@@ -47,6 +85,7 @@ def build_app(lang: str) -> typer.Typer:
     keys.register(app, lang)
     history.register(app, lang)
     store_cli.register(app, lang)
+    localize_help_option(app, lang)
     return app
 
 

@@ -50,9 +50,10 @@ def register(app: typer.Typer, lang: str) -> None:
         prompt: str = typer.Argument(None, help=t("cli.opt.question", lang)),
         model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
         system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
-        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
-        max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1),
-        seed: int = typer.Option(None, "--seed"),
+        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
+                                          help=t("cli.opt.temperature", lang)),
+        max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1, help=t("cli.opt.max_tokens", lang)),
+        seed: int = typer.Option(None, "--seed", help=t("cli.opt.seed", lang)),
         as_json: bool = typer.Option(False, "--json", help=t("cli.opt.ask_json", lang)),
     ) -> None:
         st = state(ctx)

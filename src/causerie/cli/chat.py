@@ -143,7 +143,8 @@ def register(app: typer.Typer, lang: str) -> None:
         ctx: typer.Context,
         model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
         system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
-        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2),
+        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
+                                          help=t("cli.opt.temperature", lang)),
     ) -> None:
         st = state(ctx)
         settings = st.settings(model=model)

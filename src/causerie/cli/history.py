@@ -15,16 +15,20 @@ from causerie.i18n import t
 from causerie.store.export import conversation_dict, to_json, to_markdown
 
 LOCAL_USER = "local"  # the owner of single-user mode's history (causerie.api.auth.LOCAL_USER)
-UserOption = typer.Option(LOCAL_USER, "--user", "-u")
 
 
 def register(app: typer.Typer, lang: str) -> None:
     history_app = typer.Typer(help=t("cli.help.history", lang), no_args_is_help=True)
     app.add_typer(history_app, name="history")
+    # Shared by every subcommand; built here, since their help comes from the catalogue in this run's language.
+    user_option = typer.Option(LOCAL_USER, "--user", "-u", help=t("cli.opt.history_user", lang))
+    json_option = typer.Option(False, "--json", help=t("cli.opt.json", lang))
 
     @history_app.command("list", help=t("cli.help.history_list", lang))
-    def list_conversations(ctx: typer.Context, user: str = UserOption, limit: int = typer.Option(20, min=1, max=1000),
-                           offset: int = typer.Option(0, min=0), as_json: bool = typer.Option(False, "--json")) -> None:
+    def list_conversations(ctx: typer.Context, user: str = user_option,
+                           limit: int = typer.Option(20, min=1, max=1000, help=t("cli.opt.history_limit", lang)),
+                           offset: int = typer.Option(0, min=0, help=t("cli.opt.history_offset", lang)),
+                           as_json: bool = json_option) -> None:
         with opened(ctx) as (store, _, lang_):
             page, total = store.list_conversations(store.get_user(user).id, limit=limit, offset=offset)
         if as_json:
@@ -41,8 +45,8 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(table)
 
     @history_app.command("show", help=t("cli.help.history_show", lang))
-    def show(ctx: typer.Context, conversation_id: str, user: str = UserOption,
-             as_json: bool = typer.Option(False, "--json")) -> None:
+    def show(ctx: typer.Context, conversation_id: str = typer.Argument(..., help=t("cli.opt.conversation_id", lang)),
+             user: str = user_option, as_json: bool = json_option) -> None:
         with opened(ctx) as (store, _, lang_):
             detail = store.get_conversation(store.get_user(user).id, conversation_id)
         if as_json:
@@ -51,8 +55,10 @@ def register(app: typer.Typer, lang: str) -> None:
             print(to_markdown([detail], lang_), end="")
 
     @history_app.command("search", help=t("cli.help.history_search", lang))
-    def search(ctx: typer.Context, query: str, user: str = UserOption, limit: int = typer.Option(20, min=1, max=200),
-               as_json: bool = typer.Option(False, "--json")) -> None:
+    def search(ctx: typer.Context, query: str = typer.Argument(..., help=t("cli.opt.search_query", lang)),
+               user: str = user_option,
+               limit: int = typer.Option(20, min=1, max=200, help=t("cli.opt.search_limit", lang)),
+               as_json: bool = json_option) -> None:
         with opened(ctx) as (store, _, lang_):
             hits = store.search(store.get_user(user).id, query, limit=limit)
         if as_json:
@@ -67,9 +73,10 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(table)
 
     @history_app.command("export", help=t("cli.help.history_export", lang))
-    def export(ctx: typer.Context, conversation_id: str = typer.Argument(None), user: str = UserOption,
-               fmt: str = typer.Option("json", "--format", help="json | markdown"),
-               output: Path = typer.Option(None, "--output", "-o")) -> None:
+    def export(ctx: typer.Context,
+               conversation_id: str = typer.Argument(None, help=t("cli.opt.export_conversation", lang)),
+               user: str = user_option, fmt: str = typer.Option("json", "--format", help="json | markdown"),
+               output: Path = typer.Option(None, "--output", "-o", help=t("cli.opt.export_output", lang))) -> None:
         with opened(ctx) as (store, _, lang_):
             owner = store.get_user(user)
             details = store.export(owner.id, conversation_id)
@@ -82,8 +89,11 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(f"[green]✓[/] {t('history.exported', lang_, count=len(details), path=output)}")
 
     @history_app.command("delete", help=t("cli.help.history_delete", lang))
-    def delete(ctx: typer.Context, conversation_id: str = typer.Argument(None), user: str = UserOption,
-               everything: bool = typer.Option(False, "--all"), yes: bool = typer.Option(False, "--yes", "-y")) -> None:
+    def delete(ctx: typer.Context,
+               conversation_id: str = typer.Argument(None, help=t("cli.opt.delete_conversation", lang)),
+               user: str = user_option,
+               everything: bool = typer.Option(False, "--all", help=t("cli.opt.delete_all", lang)),
+               yes: bool = typer.Option(False, "--yes", "-y", help=t("cli.opt.yes", lang))) -> None:
         with opened(ctx) as (store, _, lang_):
             owner = store.get_user(user)
             if conversation_id is None and not everything:

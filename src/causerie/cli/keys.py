@@ -34,10 +34,10 @@ def register(app: typer.Typer, lang: str) -> None:
     @keys_app.command("create", help=t("cli.help.keys_create", lang))
     def create(
         ctx: typer.Context,
-        user: str = typer.Option(..., "--user", "-u"),
-        name: str = typer.Option("", "--name"),
+        user: str = typer.Option(..., "--user", "-u", help=t("cli.opt.key_user", lang)),
+        name: str = typer.Option("", "--name", help=t("cli.opt.key_name", lang)),
         scopes: str = typer.Option(",".join(SCOPES), "--scopes", help=" | ".join(SCOPES)),
-        expires_days: int = typer.Option(None, "--expires-days", min=1),
+        expires_days: int = typer.Option(None, "--expires-days", min=1, help=t("cli.opt.key_expires_days", lang)),
         rate_limit: int = typer.Option(None, "--rate-limit", min=0, help=t("cli.opt.rate_limit", lang)),
         quota: int = typer.Option(None, "--quota", min=1, help=t("cli.opt.quota", lang)),
     ) -> None:
@@ -50,8 +50,9 @@ def register(app: typer.Typer, lang: str) -> None:
         print(token)  # alone on stdout, so scripts can capture it
 
     @keys_app.command("list", help=t("cli.help.keys_list", lang))
-    def list_keys(ctx: typer.Context, user: str = typer.Option(None, "--user", "-u"),
-                  as_json: bool = typer.Option(False, "--json")) -> None:
+    def list_keys(ctx: typer.Context,
+                  user: str = typer.Option(None, "--user", "-u", help=t("cli.opt.key_list_user", lang)),
+                  as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             keys = store.list_keys(user)
         if as_json:
@@ -69,7 +70,7 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(table)
 
     @keys_app.command("revoke", help=t("cli.help.keys_revoke", lang))
-    def revoke(ctx: typer.Context, prefix: str) -> None:
+    def revoke(ctx: typer.Context, prefix: str = typer.Argument(..., help=t("cli.opt.key_prefix", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             key = store.revoke_key(prefix.rstrip("…").strip())
         console.print(f"[green]✓[/] {t('keys.revoked', lang_, prefix=key.prefix, user=key.user_name)}")

@@ -79,7 +79,8 @@ def register(app: typer.Typer, lang: str) -> None:
     app.add_typer(models_app, name="models")
 
     @models_app.callback()
-    def list_models(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    def list_models(ctx: typer.Context,
+                    as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         if ctx.invoked_subcommand:
             return
         st = state(ctx)
@@ -92,7 +93,8 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(list_table(catalog, settings.model, st.language(settings)))
 
     @models_app.command("show", help=t("cli.help.models_show", lang))
-    def show(ctx: typer.Context, name: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    def show(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang)),
+             as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         st = state(ctx)
         settings = st.settings()
         lang_ = st.language(settings)
@@ -108,7 +110,7 @@ def register(app: typer.Typer, lang: str) -> None:
             console.print(card_table(card, installed, verified, lang_))
 
     @models_app.command("install", help=t("cli.help.models_install", lang))
-    def install(ctx: typer.Context, name: str) -> None:
+    def install(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang))) -> None:
         st = state(ctx)
         settings = st.settings()
         lang_ = st.language(settings)

@@ -58,7 +58,8 @@ def register(app: typer.Typer, lang: str) -> None:
               tone: str = typer.Option("friendly", "--tone", help="formal | friendly | firm"),
               to: str = typer.Option(None, "--to", help=t("cli.opt.draft_lang", lang)),
               length: str = typer.Option("medium", "--length", help="short | medium | long"),
-              recipient: str = typer.Option(None, "--recipient"), sender: str = typer.Option(None, "--sender"),
+              recipient: str = typer.Option(None, "--recipient", help=t("cli.opt.draft_recipient", lang)),
+              sender: str = typer.Option(None, "--sender", help=t("cli.opt.draft_sender", lang)),
               model: str = opt.model, as_json: bool = opt.json) -> None:
         data = {"points": _text(ctx, points, file), "kind": kind, "tone": tone, "lang": to, "length": length,
                 "recipient": recipient, "sender": sender}
@@ -94,7 +95,8 @@ def register(app: typer.Typer, lang: str) -> None:
               age: int = typer.Option(6, "--age", help=t("cli.opt.story_age", lang)),
               length: str = typer.Option("short", "--length", help="short | medium | long"),
               character: list[str] = typer.Option(None, "--character", "-c", help=t("cli.opt.story_character", lang)),
-              place: str = typer.Option(None, "--place"), to: str = typer.Option(None, "--to", help="fr | en"),
+              place: str = typer.Option(None, "--place", help=t("cli.opt.story_place", lang)),
+              to: str = typer.Option(None, "--to", help="fr | en"),
               read_aloud: bool = typer.Option(False, "--read-aloud", help=t("cli.opt.story_read_aloud", lang)),
               model: str = opt.model, as_json: bool = opt.json) -> None:
         data = {"theme": theme, "age": age, "length": length, "characters": character or [], "place": place,
@@ -105,7 +107,7 @@ def register(app: typer.Typer, lang: str) -> None:
 
     @app.command(help=t("cli.help.code", lang))
     def code(ctx: typer.Context, description: str = opt.text, file: Path = opt.file,
-             language: str = typer.Option("python", "--language", "-l"),
+             language: str = typer.Option("python", "--language", "-l", help=t("cli.opt.code_language", lang)),
              with_tests: bool = typer.Option(False, "--with-tests", help=t("cli.opt.with_tests", lang)),
              model: str = opt.model, as_json: bool = opt.json) -> None:
         data = {"description": _text(ctx, description, file), "language": language, "with_tests": with_tests}
@@ -130,7 +132,7 @@ def register(app: typer.Typer, lang: str) -> None:
 
     @app.command(help=t("cli.help.explain", lang))
     def explain(ctx: typer.Context, code: str = opt.text, file: Path = opt.file,
-                language: str = typer.Option("python", "--language", "-l"),
+                language: str = typer.Option("python", "--language", "-l", help=t("cli.opt.explain_language", lang)),
                 level: str = typer.Option("beginner", "--level", help="beginner | expert"),
                 to: str = typer.Option(None, "--to", help=t("cli.opt.explain_lang", lang)),
                 model: str = opt.model, as_json: bool = opt.json) -> None:

@@ -98,7 +98,7 @@ def register(app: typer.Typer, lang: str) -> None:
                               highlight=False, markup=False)
 
     @app.command(help=t("cli.help.voices", lang))
-    def voices(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    def voices(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         from causerie.speech.voices import OPENAI_VOICES, VoiceBook
 
         st = state(ctx)

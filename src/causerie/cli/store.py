@@ -51,7 +51,7 @@ def register(app: typer.Typer, lang: str) -> None:
     app.add_typer(store_app, name="store")
 
     @store_app.command("info", help=t("cli.help.store_info", lang))
-    def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    def info(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             facts = store.info()
         if as_json:

@@ -16,13 +16,15 @@ def register(app: typer.Typer, lang: str) -> None:
     app.add_typer(users_app, name="users")
 
     @users_app.command("add", help=t("cli.help.users_add", lang))
-    def add(ctx: typer.Context, name: str, admin: bool = typer.Option(False, "--admin")) -> None:
+    def add(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.user_name", lang)),
+            admin: bool = typer.Option(False, "--admin", help=t("cli.opt.admin", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             user = store.add_user(name, admin=admin)
         console.print(f"[green]✓[/] {t('users.added', lang_, name=user.name)}")
 
     @users_app.command("list", help=t("cli.help.users_list", lang))
-    def list_users(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    def list_users(ctx: typer.Context,
+                   as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             users = store.list_users()
         if as_json:
@@ -38,7 +40,8 @@ def register(app: typer.Typer, lang: str) -> None:
         console.print(table)
 
     @users_app.command("delete", help=t("cli.help.users_delete", lang))
-    def delete(ctx: typer.Context, name: str, yes: bool = typer.Option(False, "--yes", "-y")) -> None:
+    def delete(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.user_name", lang)),
+               yes: bool = typer.Option(False, "--yes", "-y", help=t("cli.opt.yes", lang))) -> None:
         with opened(ctx) as (store, settings, lang_):
             user = store.get_user(name)
             if not yes:

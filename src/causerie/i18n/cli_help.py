@@ -18,6 +18,14 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "fr": "Consigne système ('' pour aucune).",
         "en": "System prompt ('' for none).",
     },
+    "cli.opt.seed": {
+        "fr": "Graine aléatoire, pour une génération reproductible.",
+        "en": "Random seed, for reproducible generation.",
+    },
+    "cli.opt.json": {"fr": "Afficher en JSON.", "en": "Print as JSON."},
+    "cli.opt.yes": {"fr": "Ne pas demander de confirmation.", "en": "Do not ask for confirmation."},
+    # click's own --help option, on every command and group.
+    "cli.opt.help": {"fr": "Afficher cette aide et quitter.", "en": "Show this message and exit."},
     # --- ask ---
     "cli.opt.question": {
         "fr": "La question (ou du texte envoyé sur l'entrée standard).",
@@ -26,6 +34,16 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "cli.opt.ask_json": {
         "fr": "Afficher un seul objet JSON avec la réponse et la fiche du modèle.",
         "en": "Print one JSON object with the answer and model card.",
+    },
+    "cli.opt.temperature": {
+        "fr": "Température, de 0 (la plus prévisible) à 2 (la plus variée). Par défaut : celle du modèle.",
+        "en": "Temperature, from 0 (most predictable) to 2 (most varied). Default: the model's.",
+    },
+    "cli.opt.max_tokens": {
+        "fr": "Longueur maximale de la réponse, en jetons (par défaut : le réglage max_tokens_default, "
+        "sinon jusqu'à la fin du contexte).",
+        "en": "Longest answer, in tokens (default: the max_tokens_default setting, else up to the end of the "
+        "context).",
     },
     # --- skills ---
     "cli.opt.skill_file": {
@@ -41,6 +59,11 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "en": "File of tests (asserts or test_* functions) to verify with.",
     },
     "cli.opt.draft_lang": {"fr": "Langue : fr | en.", "en": "Language: fr | en."},
+    "cli.opt.draft_recipient": {
+        "fr": "À qui s'adresse le message (un nom ou un rôle).",
+        "en": "Who the message is for (a name or a role).",
+    },
+    "cli.opt.draft_sender": {"fr": "Le nom pour signer le message.", "en": "Name to sign the message with."},
     "cli.opt.translate_to": {
         "fr": "Langue cible : fr | en | de | es | it | pt | nl.",
         "en": "Target language: fr | en | de | es | it | pt | nl.",
@@ -56,6 +79,7 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "cli.opt.story_theme": {"fr": "Le sujet de l'histoire.", "en": "What the story is about."},
     "cli.opt.story_age": {"fr": "Âge de l'enfant (de 2 à 12 ans).", "en": "Age of the child (2-12)."},
     "cli.opt.story_character": {"fr": "Un personnage (répétable).", "en": "A character (repeatable)."},
+    "cli.opt.story_place": {"fr": "Le lieu où se passe l'histoire.", "en": "Where the story takes place."},
     "cli.opt.story_read_aloud": {
         "fr": "Écrire aussi le texte de l'histoire et son audio (mp3) dans le dossier courant.",
         "en": "Also write the story's text and its audio (mp3) in the current folder.",
@@ -63,6 +87,10 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "cli.opt.with_tests": {
         "fr": "Écrire aussi des tests et les exécuter.",
         "en": "Also write tests and run them.",
+    },
+    "cli.opt.code_language": {
+        "fr": "Langage de programmation (seul le Python est vérifié).",
+        "en": "Programming language (only Python is checked).",
     },
     "cli.opt.entry": {"fr": "La fonction à optimiser.", "en": "Function to optimize."},
     "cli.opt.fix_error": {
@@ -74,6 +102,10 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "cli.opt.explain_lang": {
         "fr": "Langue de l'explication : fr | en.",
         "en": "Language of the explanation: fr | en.",
+    },
+    "cli.opt.explain_language": {
+        "fr": "Langage de programmation du code.",
+        "en": "Programming language of the code.",
     },
     # --- speak ---
     "cli.opt.text_file": {"fr": "Lire le texte dans ce fichier.", "en": "Read the text from this file."},
@@ -122,18 +154,82 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "fr": "Fils d'exécution (threads) CPU du moteur local.",
         "en": "CPU threads of the local engine.",
     },
+    # --- models ---
+    "cli.opt.model_name": {
+        "fr": "Nom du modèle (voir `causerie models`).",
+        "en": "Model name (see `causerie models`).",
+    },
     # --- eval ---
     "cli.opt.eval_data": {
         "fr": "Fichier JSONL/JSON/TSV, ou le dossier des données d'évaluation",
         "en": "JSONL/JSON/TSV file, or the eval-data folder",
     },
     "cli.opt.eval_limit": {"fr": "Les N premières lignes de la partition", "en": "N first rows of the split"},
+    "cli.opt.eval_temperature": {
+        "fr": "Température, de 0 (la plus prévisible) à 2 (la plus variée).",
+        "en": "Temperature, from 0 (most predictable) to 2 (most varied).",
+    },
+    "cli.opt.eval_max_tokens": {
+        "fr": "Longueur maximale de chaque réponse, en jetons.",
+        "en": "Longest answer to each row, in tokens.",
+    },
+    "cli.opt.eval_concurrency": {
+        "fr": "Lignes traitées en même temps (requêtes simultanées au modèle).",
+        "en": "Rows processed at once (simultaneous requests to the model).",
+    },
     "cli.opt.eval_report_out": {
         "fr": "Fichier Markdown (par défaut : affiché)",
         "en": "Markdown file (default: print)",
     },
     "cli.opt.eval_plot": {"fr": "Fichier PNG du graphique", "en": "PNG file"},
-    # --- keys and store ---
+    # --- users, keys, history and store ---
+    "cli.opt.user_name": {"fr": "Nom de l'utilisateur.", "en": "User name."},
+    "cli.opt.admin": {"fr": "L'ajouter comme administrateur.", "en": "Add them as an administrator."},
+    "cli.opt.key_user": {"fr": "L'utilisateur à qui appartient la clé.", "en": "User who owns the key."},
+    "cli.opt.key_name": {
+        "fr": "Un nom pour reconnaître la clé dans la liste.",
+        "en": "A label to recognize the key by in the list.",
+    },
+    "cli.opt.key_expires_days": {
+        "fr": "Durée de validité, en jours (par défaut : la clé n'expire pas).",
+        "en": "Days until the key expires (default: never).",
+    },
+    "cli.opt.key_list_user": {"fr": "Seulement les clés de cet utilisateur.", "en": "Only this user's keys."},
+    "cli.opt.key_prefix": {
+        "fr": "Le préfixe de la clé (voir `causerie keys list`).",
+        "en": "The key's prefix (see `causerie keys list`).",
+    },
+    "cli.opt.history_user": {
+        "fr": "L'utilisateur dont c'est l'historique (local : celui du mode mono-utilisateur).",
+        "en": "Whose history it is (local: the user of single-user mode).",
+    },
+    "cli.opt.history_limit": {"fr": "Nombre maximal de conversations affichées.", "en": "Most conversations shown."},
+    "cli.opt.history_offset": {
+        "fr": "Nombre de conversations à sauter d'abord (pour paginer).",
+        "en": "Conversations to skip first (for paging).",
+    },
+    "cli.opt.conversation_id": {
+        "fr": "Identifiant de la conversation (voir `causerie history list`).",
+        "en": "Conversation id (see `causerie history list`).",
+    },
+    "cli.opt.search_query": {"fr": "Les mots à chercher.", "en": "Words to search for."},
+    "cli.opt.search_limit": {"fr": "Nombre maximal de résultats.", "en": "Most results shown."},
+    "cli.opt.export_conversation": {
+        "fr": "La conversation à exporter (par défaut : toutes).",
+        "en": "Conversation to export (default: all of them).",
+    },
+    "cli.opt.export_output": {
+        "fr": "Fichier à écrire (par défaut : la sortie standard).",
+        "en": "File to write (default: stdout).",
+    },
+    "cli.opt.delete_conversation": {
+        "fr": "La conversation à supprimer (ou --all).",
+        "en": "Conversation to delete (or --all).",
+    },
+    "cli.opt.delete_all": {
+        "fr": "Supprimer toutes les conversations de l'utilisateur.",
+        "en": "Delete all of the user's conversations.",
+    },
     "cli.opt.rate_limit": {"fr": "requêtes/min", "en": "requests/min"},
     "cli.opt.quota": {"fr": "jetons/jour", "en": "tokens/day"},
     "cli.opt.purge_days": {
