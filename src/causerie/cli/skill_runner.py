@@ -62,7 +62,7 @@ def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
         console.print(mark)
     diff = getattr(output, "diff", None)
     if isinstance(diff, str) and diff.strip():
-        console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
+        console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
     show_flags(output, lang)
 
 
