@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from causerie.cli.skill_runner import show_flags
+from causerie.cli.skill_runner import show_flags, show_output
 from causerie.skills.improve import ImproveOutput
 from causerie.skills.story import StoryOutput
 from causerie.skills.translate import TranslateOutput
@@ -30,3 +30,12 @@ def test_unsafe_story_and_language_switch(capsys: pytest.CaptureFixture[str]) ->
 def test_a_clean_result_shows_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     show_flags(StoryOutput(title="T", text="Il était une fois.", lang="fr"), "fr")
     assert capsys.readouterr().err == ""
+
+
+def test_a_story_title_is_shown_once(capsys: pytest.CaptureFixture[str]) -> None:
+    story = StoryOutput(title="Le noir et le courage", text="Il était une fois.", lang="fr")
+    show_output(story, streamed=True, lang="fr")  # the stream already began with the title
+    assert "Le noir et le courage" not in capsys.readouterr().out
+    show_output(story, streamed=False, lang="fr")
+    out = capsys.readouterr().out
+    assert out.count("Le noir et le courage") == 1 and "Il était une fois." in out

@@ -52,7 +52,7 @@ def main_text(output: SkillOutput) -> str | None:
 def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
     """What the stream did not already show: the main text, then a verdict and a diff if the skill has them."""
     title = getattr(output, "title", None)
-    if isinstance(title, str) and title:
+    if not streamed and isinstance(title, str) and title:  # a streamed story already began with its title
         console.print(f"\n[bold]{escape(title)}[/]")
     if not streamed and (text := main_text(output)) is not None:
         console.print(text, markup=False)
