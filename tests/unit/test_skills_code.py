@@ -378,6 +378,22 @@ def test_optimize_equivalent_but_slower_keeps_the_original(sandbox):
     assert "not clearly faster" in out.reason and out.inputs_source == "user"
 
 
+COUNT_DUPLICATES = ("def count_duplicates(words):\n    seen, duplicates = [], []\n    for word in words:\n"
+                    "        if word in seen and word not in duplicates:\n            duplicates.append(word)\n"
+                    "        seen.append(word)\n    return len(duplicates)\n")
+COUNT_DUPLICATES_FAST = ("from collections import Counter\n\n\ndef count_duplicates(words):\n"
+                         "    return sum(1 for count in Counter(words).values() if count > 1)\n")
+
+
+def test_optimize_times_inputs_grown_from_tiny_test_cases(sandbox):
+    """A test's examples are too small to show a better algorithm: grown copies of them are timed too."""
+    tests = 'assert count_duplicates([]) == 0\nassert count_duplicates(["a", "b", "a", "c", "b", "a"]) == 2\n'
+    opt, _ = skill(Optimize, block(COUNT_DUPLICATES_FAST), sandbox=sandbox)
+    out = opt.run({"code": COUNT_DUPLICATES, "tests": tests})
+    assert out.verified and out.faster and out.speedup > 1.1, out.reason  # on the tiny calls alone: ×0.5
+    assert out.checked_inputs == 3  # the two calls of the tests, and the second one grown
+
+
 def test_optimize_with_tests_verifies_on_them_and_times_their_calls(sandbox):
     tests = "assert total(4) == 6\nassert total(0) == 0\nassert total(3000) == 4498500\n"
     opt, engine = skill(Optimize, block(FAST_SUM), sandbox=sandbox, lang="fr")

@@ -112,6 +112,7 @@ class BenchRun(BaseModel):
     returned: int = 0  # inputs on which the original returned (rather than raised)
     timings: dict[str, Timing] = Field(default_factory=dict)  # "original", "optimized"
     passes_per_sample: int = 0
+    scaled: int = 0  # of the `checked` inputs, those grown from the given ones (long enough to time)
 
 
 def compare_versions(sandbox: Sandbox, original: str, candidate: str, entry: str, inputs: str, lang: str, *,
@@ -129,7 +130,7 @@ def compare_versions(sandbox: Sandbox, original: str, candidate: str, entry: str
         return BenchRun(status="error", error=t("code.version_broken", lang, version=which, error=report["error"]))
     mismatches = [t("code.mismatch", lang, **m) for m in report["mismatches"]]
     run = BenchRun(status="different" if mismatches else "equivalent", checked=report["checked"],
-                   mismatches=mismatches, returned=report.get("returned", 0))
+                   mismatches=mismatches, returned=report.get("returned", 0), scaled=report.get("scaled", 0))
     if samples := report.get("timings"):
         run.passes_per_sample = samples["number"]
         for name, key in (("original", "original"), ("optimized", "candidate")):
