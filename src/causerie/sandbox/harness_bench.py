@@ -4,10 +4,11 @@ Files: original.py, candidate.py, inputs.txt (a Python literal: a list of argume
 argv: [entry function name, repeats, timing budget in seconds, per-call seconds].
 1. Equivalence: both versions are called on every input (on fresh copies); results, the arguments after the
    call (in-place changes count) and exception types must match.
-   Then each input whose lists, tuples or strings are short is grown by repetition to about SCALED_LENGTH
-   items and compared again: the given inputs are often tiny (a test's examples), where a better algorithm
-   cannot show. Grown inputs that break equivalence are dropped rather than counted as mismatches, since
-   repetition may break a precondition (sorted, unique); those that hold are checked and timed with the rest.
+   Then each input whose lists, tuples or strings are short is grown to about SCALED_LENGTH items (copies
+   of a list get values of their own: see disjoint_copies) and compared again: the given inputs are often
+   tiny (a test's examples), where a better algorithm cannot show. Grown inputs that break equivalence are
+   dropped rather than counted as mismatches, since growing may break a precondition (sorted, unique);
+   those that hold are checked and timed with the rest.
 2. Timing, only if equivalent: the same inputs, `number` passes per sample so a sample lasts ~50 ms,
    samples of the two versions interleaved (so machine noise hits both alike), `repeats` samples each.
 The report is one JSON line on stdout, after MARK.
@@ -105,13 +106,25 @@ def compare(original, candidate, inputs, per_call):
     return mismatches, timeable, returned
 
 
+def disjoint_copies(items, copies):
+    """`items` followed by copies whose values differ from every earlier one (ints shifted past the
+    range, strings suffixed): a structure repeated, not the same values, so lookups cannot all hit early."""
+    if items and all(type(item) is int for item in items):
+        span = max(items) - min(items) + 1
+        return [item + copy_number * span for copy_number in range(copies) for item in items]
+    if items and all(isinstance(item, str) for item in items):
+        return [item + (str(copy_number) if copy_number else "") for copy_number in range(copies) for item in items]
+    return list(items) * copies
+
+
 def scaled(args):
-    """`args` with every short list, tuple or string repeated to about SCALED_LENGTH items; None if none
-    can grow."""
+    """`args` with every short list, tuple or string grown to about SCALED_LENGTH items; None if none can
+    grow."""
     grown, changed = [], False
     for value in args:
         if isinstance(value, (list, tuple, str)) and 0 < len(value) < SCALED_LENGTH:
-            value = value * -(-SCALED_LENGTH // len(value))
+            copies = -(-SCALED_LENGTH // len(value))
+            value = value * copies if isinstance(value, str) else type(value)(disjoint_copies(value, copies))
             changed = True
         grown.append(value)
     return tuple(grown) if changed else None
