@@ -2,8 +2,9 @@
 # The default model's French scorecard (docs/scorecard.md): every task on the dev split, skill versus naive
 # prompt, and the fix loop versus one shot.
 #   EVAL_DATA=../shared/eval-data bench/scorecard.sh
-# ROWS rows per task and variant (default 20). Runs resume from their cache, so a larger ROWS later only
-# runs the new rows: ROWS=100 bench/scorecard.sh extends a 20-row scorecard.
+# ROWS rows per task and variant (default 20: about an hour for the text and generation cells on 2 cores,
+# and as much again for the fix loops; see docs/scorecard.md). Runs resume from their cache, so a larger
+# ROWS later only runs the new rows: ROWS=100 bench/scorecard.sh extends a 20-row scorecard.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CAUSERIE=${CAUSERIE:-.venv/bin/causerie}
