@@ -261,3 +261,48 @@ async def test_the_server_applies_the_retention_policy(database_url, tmp_path, f
             await asyncio.sleep(0.05)
     assert [c.id for c in store.list_conversations(user.id)[0]] == [recent.id]
     store.close()
+
+
+# --- DELETE …/messages?from=ID: what regenerate and edit-and-resend stand on ---------------------------
+async def test_regenerate_drops_the_last_answer_and_the_history_follows(client, fake):
+    fake.queue("Premier.", "Deuxième.", "Troisième.")
+    conversation = await new_conversation(client)
+    await say(client, conversation, "Un")
+    await say(client, conversation, "Deux")
+    messages = await messages_of(client, conversation)
+    second_question = messages[2]
+    response = await client.delete(f"{CONVERSATIONS}/{conversation}/messages", params={"from": second_question["id"]})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"object": "conversation.messages.deleted", "conversation_id": conversation,
+                               "deleted": 2}
+    assert [m["content"] for m in await messages_of(client, conversation)] == ["Un", "Premier."]
+    await say(client, conversation, "Deux, autrement")  # edit-and-resend: the engine sees the shorter history
+    assert [m["content"] for m in fake.requests[-1].messages] == ["Un", "Premier.", "Deux, autrement"]
+    assert [m["seq"] for m in await messages_of(client, conversation)] == [1, 2, 3, 4]
+
+
+async def test_deleted_messages_leave_the_search_index(client, fake):
+    fake.queue("Une réponse sur les ratatouilles.")
+    conversation = await new_conversation(client)
+    await say(client, conversation, "Parle-moi de ratatouille")
+    first = (await messages_of(client, conversation))[0]
+    await client.delete(f"{CONVERSATIONS}/{conversation}/messages", params={"from": first["id"]})
+    assert (await client.get("/api/search", params={"q": "ratatouille"})).json()["data"] == []
+
+
+async def test_unknown_messages_and_conversations_are_404s(client, fake):
+    conversation = await new_conversation(client)
+    error = openai_error(await client.delete(f"{CONVERSATIONS}/{conversation}/messages", params={"from": 999}), 404)
+    assert error["code"] == "message_not_found" and error["param"] == "from"
+    error = openai_error(await client.delete(f"{CONVERSATIONS}/nope/messages", params={"from": 1}), 404)
+    assert error["code"] == "conversation_not_found"
+    openai_error(await client.delete(f"{CONVERSATIONS}/{conversation}/messages"), 400)  # `from` is required
+
+
+async def test_another_conversations_message_is_not_found(client, fake):
+    fake.queue("A.")
+    first, second = await new_conversation(client), await new_conversation(client)
+    await say(client, first, "question")
+    message = (await messages_of(client, first))[0]
+    openai_error(await client.delete(f"{CONVERSATIONS}/{second}/messages", params={"from": message["id"]}), 404)
+    assert len(await messages_of(client, first)) == 2
