@@ -40,6 +40,12 @@ def asset_version(root: Path = STATIC_DIR) -> str:
     return digest.hexdigest()[:12]
 
 
+@cache
+def shipped_version() -> str:
+    """The installed assets' version, hashed once per process (every app a test builds would re-read them)."""
+    return asset_version()
+
+
 def ui_strings(lang: str) -> dict[str, str]:
     """The page's words in `lang`, from the one catalogue."""
     return {key: entry[lang] for key, entry in MESSAGES.items() if key.startswith(UI_PREFIXES)}
@@ -62,6 +68,7 @@ class ImmutableStatic(StaticFiles):
         return response
 
 
+@cache  # two languages, one asset version: read and filled once, not on every GET /
 def page(static_url: str, lang: str) -> str:
     template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     return (template.replace("{{static}}", static_url).replace("{{lang}}", lang)
@@ -89,6 +96,6 @@ def web_router(settings: Settings, static_url: str) -> APIRouter:
 
 def install_web(app: FastAPI, settings: Settings) -> None:
     """Add the chat page, its strings and its assets (gzipped when the browser accepts it) to `app`."""
-    static_url = f"/static/{asset_version()}"
+    static_url = f"/static/{shipped_version()}"
     app.include_router(web_router(settings, static_url))
     app.mount(static_url, GZipMiddleware(ImmutableStatic(directory=STATIC_DIR), minimum_size=512), name="static")
