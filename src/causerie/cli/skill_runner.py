@@ -93,7 +93,8 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
                 streamed = True
-                line_open = bool(event.text) and not event.text.endswith("\n") or (line_open and not event.text)
+                if event.text:  # an empty delta leaves the line as it was
+                    line_open = not event.text.endswith("\n")
             elif isinstance(event, Progress):
                 if line_open:  # a progress line starts on its own line, after streamed text
                     print(flush=True)
