@@ -109,9 +109,11 @@ async def test_stop_is_normalized_to_a_list(client, fake, stop, expected):
 
 
 async def test_sampling_options_are_forwarded(client, fake):
-    await client.post(CHAT, json=chat(seed=42, temperature=0.3, top_p=0.9))
+    await client.post(CHAT, json=chat(seed=42, temperature=0.3, top_p=0.9, frequency_penalty=0.5,
+                                      presence_penalty=-0.2))
     request = fake.requests[-1]
     assert (request.seed, request.temperature, request.top_p) == (42, 0.3, 0.9)
+    assert (request.frequency_penalty, request.presence_penalty) == (0.5, -0.2)  # accepted means applied
 
 
 async def test_sampling_options_default_to_none(client, fake):
@@ -322,6 +324,11 @@ async def test_completion(client, fake):
     request = fake.requests[-1]
     assert not request.is_chat and request.prompt == "Il était une fois"
     assert request.max_tokens == 10 and request.stop == ["\n"]
+
+
+async def test_completion_penalties_are_forwarded(client, fake):
+    await client.post(COMPLETIONS, json={"prompt": "x", "frequency_penalty": 1.0, "presence_penalty": 0.5})
+    assert (fake.requests[-1].frequency_penalty, fake.requests[-1].presence_penalty) == (1.0, 0.5)
 
 
 async def test_completion_default_max_tokens_is_openai_16(client, fake):

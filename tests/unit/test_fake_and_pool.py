@@ -186,6 +186,11 @@ def test_request_body_for_a_prompt():
                     "max_tokens": 4}
 
 
+def test_request_body_carries_the_penalties_the_engines_apply():
+    body = request_body(GenerationRequest(messages=[], frequency_penalty=0.4, presence_penalty=0.1))
+    assert (body["frequency_penalty"], body["presence_penalty"]) == (0.4, 0.1)
+
+
 # --- EnginePool --------------------------------------------------------------------------------
 
 

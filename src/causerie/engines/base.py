@@ -52,6 +52,9 @@ class GenerationRequest:
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
+    # OpenAI's penalties on tokens already generated (llama.cpp and vLLM take them as is).
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
     stop: list[str] = field(default_factory=list)
     seed: int | None = None
     n: int = 1

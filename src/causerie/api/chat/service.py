@@ -34,8 +34,9 @@ class ChatService:
         return GenerationRequest(
             messages=[message.for_engine() for message in body.messages],
             max_tokens=body.max_completion_tokens or body.max_tokens or self.settings.max_tokens_default,
-            temperature=body.temperature, top_p=body.top_p, stop=stop_list(body.stop), seed=body.seed,
-            n=body.n, response_format=body.response_format.for_engine() if body.response_format else None,
+            temperature=body.temperature, top_p=body.top_p, frequency_penalty=body.frequency_penalty,
+            presence_penalty=body.presence_penalty, stop=stop_list(body.stop), seed=body.seed, n=body.n,
+            response_format=body.response_format.for_engine() if body.response_format else None,
         )
 
     async def create(

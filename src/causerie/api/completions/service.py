@@ -34,7 +34,8 @@ class CompletionService:
                                  hint="Fill-in-the-middle is not supported.")
         return GenerationRequest(
             prompt=self.prompt_text(body), max_tokens=body.max_tokens, temperature=body.temperature,
-            top_p=body.top_p, stop=stop_list(body.stop), seed=body.seed, n=body.n,
+            top_p=body.top_p, frequency_penalty=body.frequency_penalty, presence_penalty=body.presence_penalty,
+            stop=stop_list(body.stop), seed=body.seed, n=body.n,
         )
 
     async def create(self, body: CompletionRequest, on_error: Callable[[Exception], bytes]
