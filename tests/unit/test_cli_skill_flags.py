@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from causerie.cli.skill_runner import show_flags, show_output
+from causerie.skills.code import CodeOutput
 from causerie.skills.improve import ImproveOutput
 from causerie.skills.story import StoryOutput
 from causerie.skills.translate import TranslateOutput
@@ -25,6 +26,11 @@ def test_unsafe_story_and_language_switch(capsys: pytest.CaptureFixture[str]) ->
     show_flags(ImproveOutput(text="x", language_changed=True), "fr")
     err = capsys.readouterr().err
     assert "relisez-le avant" in err and "changé de langue" in err
+
+
+def test_code_cut_after_a_loop_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    show_flags(CodeOutput(code="x = 1\n", language="python", trimmed=True, text=""), "en")
+    assert "the unfinished last lines were removed" in capsys.readouterr().err
 
 
 def test_a_clean_result_shows_nothing(capsys: pytest.CaptureFixture[str]) -> None:

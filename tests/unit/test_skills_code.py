@@ -222,7 +222,31 @@ def test_code_retries_once_with_the_parse_error(sandbox):
     code, engine = skill(Code, block("def f(:\n    pass"), block("def f():\n    return 1"))
     out = code.run({"description": "a function"})
     assert out.parses and out.attempts == 2 and out.code == "def f():\n    return 1\n"
+    assert engine.requests[0].frequency_penalty is None  # code repeats tokens by nature
     assert "line 1" in engine.requests[1].messages[-1]["content"]
+
+
+def test_a_reply_that_loops_to_the_token_limit_keeps_its_finished_part_and_each_test_once(sandbox):
+    looping = "assert is_even(2)\n" * 30 + "assert is_even(4"  # cut mid-line by max_tokens, no closing fence
+    reply = "```python\ndef is_even(n):\n    return n % 2 == 0\n\nassert not is_even(3)\n" + looping
+    code, engine = skill(Code, reply, sandbox=sandbox)
+    out = code.run({"description": "even?", "with_tests": True})
+    assert out.parses and out.trimmed and out.attempts == 1 and len(engine.requests) == 1
+    assert out.tests == "assert not is_even(3)\nassert is_even(2)\n" and out.test_run.ok
+    assert code.text("trimmed") in out.text
+
+
+def test_only_a_looping_reply_is_trimmed_a_plain_syntax_error_is_retried():
+    assert tools.trim_runaway_tail("def f():\n    return 1\n\nprint(f(") is None
+    assert tools.trim_runaway_tail("x = 1\n" * 3 + "y = (") == "x = 1\nx = 1\nx = 1\n"
+    assert tools.trim_runaway_tail("x = 1\n" * 3 + "y = (\n" * 6) is None  # too much to cut: not a tail
+
+
+def test_repeated_top_level_asserts_are_kept_once_and_capped():
+    tests = "assert f(1)\nassert f(1)\ndef test_a():\n    assert f(2)\n\ndef test_b():\n    assert f(2)\n"
+    assert tools.dedupe_tests(tests) == "assert f(1)\ndef test_a():\n    assert f(2)\n\ndef test_b():\n    assert f(2)\n"
+    many = "".join(f"assert f({i})\n" for i in range(20))
+    assert tools.dedupe_tests(many, limit=3) == "assert f(0)\nassert f(1)\nassert f(2)\n"
 
 
 def test_code_reports_a_clear_failure_when_nothing_parses():

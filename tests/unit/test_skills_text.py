@@ -423,6 +423,7 @@ def test_story_has_a_title_and_plain_text():
     assert out.title == "Lina et la pluie" and out.text == "Lina la tortue aime la pluie."
     assert out.safe and not out.regenerated and len(engine.requests) == 1
     assert "Âge : 4 ans" in engine.requests[0].messages[-1]["content"]
+    assert engine.requests[0].frequency_penalty == Story.frequency_penalty > 0  # no looping last sentence
 
 
 def test_story_is_regenerated_once_when_the_word_check_fires():

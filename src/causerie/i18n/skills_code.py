@@ -148,6 +148,12 @@ SKILL_CODE: dict[str, dict[str, str]] = {
         "values carefully. Answer with a single ```python block only.",
     },
     "skill.code.tests_header": {"fr": "Tests :", "en": "Tests:"},
+    "skill.code.trimmed": {
+        "fr": "La réponse s'arrêtait au milieu d'une ligne (le modèle se répétait jusqu'à sa limite de longueur) : "
+              "les dernières lignes inachevées ont été retirées, et les tests répétés gardés une seule fois.",
+        "en": "The answer stopped mid-line (the model repeated itself up to its length limit): the unfinished "
+              "last lines were removed, and repeated tests kept once.",
+    },
     "skill.code.no_tests": {
         "fr": "Pas de tests : le modèle n'en a pas écrit d'utilisables.",
         "en": "No tests: the model wrote none that could be used.",

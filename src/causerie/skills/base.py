@@ -69,6 +69,9 @@ class Skill:
     system: ClassVar[dict[str, str]] = {}  # the system prompt, in French and English
     temperature: ClassVar[float | None] = 0.3
     max_tokens: ClassVar[int | None] = 1024
+    # Prose skills set it: a small model otherwise ends a story by repeating one sentence. Never for code,
+    # where repeating a token (indentation, `assert`) is normal.
+    frequency_penalty: ClassVar[float | None] = None
     seed: int | None = None  # set per instance for reproducible runs (the scorecard)
     needs_sandbox: ClassVar[bool] = False
 
@@ -98,7 +101,9 @@ class Skill:
         """Run one generation, yielding deltas when `stream`; returns the full text."""
         request = GenerationRequest(messages=messages, temperature=options.pop("temperature", self.temperature),
                                     max_tokens=options.pop("max_tokens", self.max_tokens),
-                                    seed=options.pop("seed", self.seed), **options)
+                                    seed=options.pop("seed", self.seed),
+                                    frequency_penalty=options.pop("frequency_penalty", self.frequency_penalty),
+                                    **options)
         parts: list[str] = []
         for chunk in self.engine.generate(request):
             if self.cancel.is_set():

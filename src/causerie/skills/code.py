@@ -29,6 +29,8 @@ class CodeOutput(SkillOutput):
     tests: str | None = Field(None, description="The asserts written with the code.")
     test_run: tools.TestRun | None = Field(None, description="What running the tests in the sandbox found.")
     attempts: int = Field(1, description="Generations made (a second one when the first did not parse).")
+    trimmed: bool = Field(False, description="The answer stopped mid-statement (the model looped until its "
+                          "token limit): the unfinished last lines were cut.")
     text: str = Field(description="A report for people: the code and the test results.")
 
 
@@ -75,7 +77,7 @@ class Code(tools.SandboxedSkill, Skill):
         yield Progress(1, total, self.text("generating"))
         messages = self.render(data)
         reply = yield from self.generate(messages)
-        code, problem = self._check(reply, data.language)
+        code, problem, trimmed = self._check(reply, data.language)
         attempts = 1
         if problem:  # no code, or code that does not parse: once more, with the reason
             self.stop_if_cancelled()
@@ -83,31 +85,35 @@ class Code(tools.SandboxedSkill, Skill):
             messages += [{"role": "assistant", "content": reply}, {"role": "user", "content": self.text(
                 "fix_parse", error=problem)}]
             reply = yield from self.generate(messages)
-            code, problem = self._check(reply, data.language)
+            code, problem, trimmed = self._check(reply, data.language)
             attempts = 2
         if problem or not with_tests:
             if problem:  # the failure, where every surface shows progress lines
                 yield Progress(total, total, self.text("failed", error=problem), {"status": "failed"})
-            yield Result(self._output(data, code, problem, attempts))
+            yield Result(self._output(data, code, problem, attempts, trimmed=trimmed))
             return
         code, tests = tools.split_tests(code)
+        tests = tools.dedupe_tests(tests)
         if not tests.strip():
             tests = self._ask_tests(code)
         self.stop_if_cancelled()
         yield Progress(2, total, self.text("testing"))
         run = tools.run_tests(self.require_sandbox(), code, tests, self.lang) if tests else None
         yield Progress(2, total, run.summary if run else self.text("no_tests"), {"status": run and run.status})
-        yield Result(self._output(data, code, None, attempts, tests or None, run))
+        yield Result(self._output(data, code, None, attempts, tests or None, run, trimmed=trimmed))
 
-    def _check(self, reply: str, language: str) -> tuple[str, str | None]:
-        """The code of a reply and what is wrong with it, if anything."""
+    def _check(self, reply: str, language: str) -> tuple[str, str | None, bool]:
+        """The code of a reply, what is wrong with it if anything, and whether an unfinished tail was cut."""
         python = language.lower() == "python"
         code = tools.extract_code(reply, language.lower())
         if code is None:
-            return "", self.text("no_code")
+            return "", self.text("no_code"), False
+        trimmed = False
         if python and (problem := tools.syntax_error(code)):
-            return code, problem.describe(self.lang)
-        return (add_missing_imports(code)[0] if python else code), None
+            if (head := tools.trim_runaway_tail(code)) is None:
+                return code, problem.describe(self.lang), False
+            code, trimmed = head, True
+        return (add_missing_imports(code)[0] if python else code), None, trimmed
 
     def _ask_tests(self, code: str) -> str:
         """A second, short generation when the model wrote the code without asserts."""
@@ -120,10 +126,12 @@ class Code(tools.SandboxedSkill, Skill):
         return tools.split_tests(tests)[1]
 
     def _output(self, data: CodeInput, code: str, problem: str | None, attempts: int, tests: str | None = None,
-                run: tools.TestRun | None = None) -> CodeOutput:
+                run: tools.TestRun | None = None, trimmed: bool = False) -> CodeOutput:
         python = data.language.lower() == "python"
         parses = (bool(code) and problem is None) if python else None
         lines = [f"```{data.language.lower()}\n{code.rstrip()}\n```"] if code else []
+        if trimmed:
+            lines.append(self.text("trimmed"))
         if problem:
             lines.append(self.text("failed", error=problem))
         if tests:
@@ -136,4 +144,4 @@ class Code(tools.SandboxedSkill, Skill):
         elif data.with_tests and not python:
             lines.append(self.text("tests_python_only"))
         return CodeOutput(code=code, language=data.language.lower(), parses=parses, error=problem, tests=tests,
-                          test_run=run, attempts=attempts, text="\n\n".join(lines))
+                          test_run=run, attempts=attempts, trimmed=trimmed, text="\n\n".join(lines))

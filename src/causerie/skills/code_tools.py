@@ -9,6 +9,7 @@ import ast
 import difflib
 import re
 import textwrap
+from collections import Counter
 from dataclasses import dataclass
 
 from causerie.errors import InvalidRequest
@@ -80,6 +81,37 @@ def syntax_error(source: str) -> SyntaxProblem | None:
     except ValueError as exc:  # e.g. null bytes
         return SyntaxProblem(0, 0, str(exc), "")
     return None
+
+
+def trim_runaway_tail(source: str, max_lines: int = 5) -> str | None:
+    """Code that stopped mid-statement at the token limit (small models loop, e.g. the same assert again and
+    again), cut before the unfinished last lines; None when more than `max_lines` would have to go, or when
+    no line repeats (a plain syntax error is the model's to fix, not ours to hide)."""
+    lines = source.rstrip().splitlines()
+    if max(Counter(line for line in lines if line.strip()).values(), default=0) < 3:
+        return None
+    for cut in range(1, min(max_lines, len(lines) - 1) + 1):
+        head = "\n".join(lines[:-cut])
+        if head.strip() and syntax_error(head) is None:
+            return head + "\n"
+    return None
+
+
+def dedupe_tests(tests: str, limit: int = 12) -> str:
+    """The tests without repeated lines (a looping model writes the same assert many times), at most
+    `limit` asserts: one-line asserts only, so multi-line tests pass through untouched."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    asserts = 0
+    for line in tests.splitlines():
+        key = line.rstrip()
+        if key.startswith("assert "):  # top level only: an assert inside a test function stays
+            if key in seen or asserts >= limit:
+                continue
+            seen.add(key)
+            asserts += 1
+        kept.append(line)
+    return "\n".join(kept).strip() + "\n" if kept else ""
 
 
 def require_code(source: str, field: str, lang: str, *, python: bool = True) -> str:

@@ -47,6 +47,7 @@ class Explain(Skill):
     Input = ExplainInput
     Output = ExplainOutput
     max_tokens = 800  # about 250 words in French, with room to finish the last point
+    frequency_penalty = 0.2  # long explanations looped on one line; code names still repeat freely at 0.2
     system = {
         "fr": "Tu es un professeur de programmation patient et précis. Tu expliques du code en français "
         "clair, sans inventer ce que le code ne fait pas.",

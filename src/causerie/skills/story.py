@@ -96,6 +96,9 @@ class Story(Skill):
     Input = StoryInput
     Output = StoryOutput
     temperature = 0.8
+    # Without it the default model ended a 5-year-old's story by repeating one sentence three times;
+    # 0.6 stopped that too but lost the thread (bench/skill_examples.py, docs/skills.md).
+    frequency_penalty = 0.3
     system = {
         "fr": "Tu écris des histoires pour enfants, à lire à voix haute.\nRègles :\n"
         "- Une histoire douce et rassurante : pas de violence, de mort, d'arme, de peur intense, de mots "
