@@ -261,3 +261,34 @@ def test_managing_a_conversation_rename_search_regenerate_edit_export_delete(new
     row.wait_for(state="detached")
     with web_server.http() as http:
         assert http.get(f"/api/conversations/{conversation_id}").status_code == 404
+
+
+DROP_FILE = """([name, type, text]) => {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([text], name, {type}));
+  const box = document.getElementById('composer-box');
+  box.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  box.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_dropped_text_file_is_summarized_and_a_binary_one_refused(new_page, web_server):
+    page = new_page("fr-FR")
+    open_chat(page, web_server)
+    article = "Le marché du samedi déménage place de l'église pendant les travaux de la gare.\n" * 3
+    page.evaluate(DROP_FILE, ["article.txt", "text/plain", article])
+    page.wait_for_function("document.getElementById('composer-input').value.length > 0")
+    assert page.input_value("#composer-input") == article
+    assert page.locator("#skill-mode").is_visible()  # summarize is chosen for a dropped text
+    notice = page.locator(".toast:not(.error)").first
+    assert notice.inner_text() == t("web.file_loaded", "fr", name="article.txt", chars=len(article))
+    page.focus("#composer-input")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".message.assistant.skill:not([aria-busy])", timeout=150_000)
+    summary = page.locator(".message.assistant.skill").first
+    assert summary.locator(".skill-head").inner_text().startswith(t("web.skill_summarize", "fr"))
+
+    page.set_input_files("#file-input", files=[{"name": "photo.png", "mimeType": "image/png",
+                                                "buffer": b"\x89PNG\r\n\x1a\n\x00\x00"}])
+    assert t("web.file_not_text", "fr", name="photo.png") in page.locator(".toast.error").inner_text()
+    assert page.input_value("#composer-input") == ""  # nothing was loaded
