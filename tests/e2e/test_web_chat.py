@@ -3,6 +3,7 @@ behaviour (streaming, stored history, language, audio, errors), never about what
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -254,6 +255,11 @@ def test_managing_a_conversation_rename_search_regenerate_edit_export_delete(new
     with page.expect_download() as download:
         row.locator("[data-action=markdown]").click()
     assert "Name one fruit." in open(download.value.path(), encoding="utf-8").read()
+    row.locator(".menu-button").click()
+    with page.expect_download() as download:
+        row.locator("[data-action=json]").click()
+    exported = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert "Name one fruit." in json.dumps(exported, ensure_ascii=False)
 
     row.locator(".menu-button").click()
     row.locator("[data-action=delete]").click()
