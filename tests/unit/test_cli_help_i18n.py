@@ -147,3 +147,18 @@ def test_help_option_line_stays_english_in_english(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Show this message and exit." in out
     assert "Afficher cette aide" not in out
+
+
+@pytest.mark.parametrize(("lang", "expected", "absent"), [
+    ("fr", ["Utilisation : causerie story", "[défaut : 6]", "╭─ Options", "╭─ Arguments"], ["Usage:", "[default"]),
+    ("en", ["Usage: causerie story", "[default: 6]"], ["Utilisation", "[défaut"]),
+])
+def test_the_help_screens_frame_follows_the_language(lang, expected, absent, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "story", "--help"])
+    out = capsys.readouterr().out
+    assert all(text in out for text in expected) and not any(text in out for text in absent)
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--help"])
+    assert ("╭─ Commandes" in capsys.readouterr().out) == (lang == "fr")

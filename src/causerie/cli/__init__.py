@@ -7,6 +7,7 @@ import sys
 
 import click
 import typer
+import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup
 from typer.models import TyperInfo
 
@@ -28,9 +29,15 @@ def _lang_from_argv(argv: list[str]) -> str | None:
 
 class _LocalizedHelpOption:
     """Mixin for click commands and groups: click's own `--help` line (English, "Show this message and
-    exit.") replaced by `help_line`, set per language in `localize_help_option`."""
+    exit.") and "Usage:" prefix replaced by `help_line` and `usage_prefix`, set per language in
+    `localize_help_option`."""
 
     help_line = ""
+    usage_prefix = ""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=self.usage_prefix or None)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -44,11 +51,11 @@ def localize_help_option(app: typer.Typer, lang: str) -> None:
 
     Typer builds click objects from the `cls` recorded at registration, so setting it here, once the
     modules have registered their commands, spares each command its own `cls=`."""
-    line = t("cli.opt.help", lang)
+    texts = {"help_line": t("cli.opt.help", lang), "usage_prefix": t("cli.frame.usage", lang) + " "}
 
     def localized(current: object, default: type) -> type:
         base = current if isinstance(current, type) else default  # unset: typer's placeholder or None
-        return type(f"Localized{base.__name__}", (_LocalizedHelpOption, base), {"help_line": line})
+        return type(f"Localized{base.__name__}", (_LocalizedHelpOption, base), texts)
 
     def visit(instance: typer.Typer, info: TyperInfo) -> None:
         info.cls = localized(info.cls, TyperGroup)
@@ -59,6 +66,21 @@ def localize_help_option(app: typer.Typer, lang: str) -> None:
                 visit(group.typer_instance, group)
 
     visit(app, app.info)
+
+
+# typer reads these module constants each time it draws a help screen or an error panel.
+FRAME_TEXTS = {"ARGUMENTS_PANEL_TITLE": "arguments", "OPTIONS_PANEL_TITLE": "options",
+               "COMMANDS_PANEL_TITLE": "commands", "ERRORS_PANEL_TITLE": "error", "ABORTED_TEXT": "aborted",
+               "DEFAULT_STRING": "default", "REQUIRED_LONG_STRING": "required", "ENVVAR_STRING": "envvar",
+               "DEPRECATED_STRING": "deprecated"}
+
+
+def localize_help_frame(lang: str) -> None:
+    """Panel titles and the [default: …] / [required] marks of the help screens, in `lang`. click's own
+    "Usage:" line and its parsing errors ("No such option") stay English: click translates them only
+    through gettext catalogues, which causerie does not ship."""
+    for constant, key in FRAME_TEXTS.items():
+        setattr(typer.rich_utils, constant, t(f"cli.frame.{key}", lang, value="{}"))  # typer fills {} itself
 
 
 def build_app(lang: str) -> typer.Typer:
@@ -86,6 +108,7 @@ def build_app(lang: str) -> typer.Typer:
     history.register(app, lang)
     store_cli.register(app, lang)
     localize_help_option(app, lang)
+    localize_help_frame(lang)
     return app
 
 

@@ -258,6 +258,17 @@ CORE: dict[str, dict[str, str]] = {
         "en": "causerie serves {model} on http://{host}:{port}/v1",
     },
     "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
+    # --- the frame of typer's help screens and errors ---
+    "cli.frame.usage": {"fr": "Utilisation :", "en": "Usage:"},
+    "cli.frame.arguments": {"fr": "Arguments", "en": "Arguments"},
+    "cli.frame.options": {"fr": "Options", "en": "Options"},
+    "cli.frame.commands": {"fr": "Commandes", "en": "Commands"},
+    "cli.frame.error": {"fr": "Erreur", "en": "Error"},
+    "cli.frame.aborted": {"fr": "Interrompu.", "en": "Aborted."},
+    "cli.frame.default": {"fr": "[défaut : {value}]", "en": "[default: {value}]"},
+    "cli.frame.required": {"fr": "[obligatoire]", "en": "[required]"},
+    "cli.frame.envvar": {"fr": "[variable d'environnement : {value}]", "en": "[env var: {value}]"},
+    "cli.frame.deprecated": {"fr": "(obsolète) ", "en": "(deprecated) "},
     "cli.binary_file": {
         "fr": "« {path} » semble binaire (octets nuls) : donnez un fichier texte (.txt, .md, .html, .py…).",
         "en": "'{path}' looks binary (NUL bytes): give a text file (.txt, .md, .html, .py…).",
