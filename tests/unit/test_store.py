@@ -46,9 +46,52 @@ def test_opening_twice_keeps_the_schema_at_head(database_url):
     first.close()
     again = Store.open(database_url)
     info = again.info()
-    assert info["revision"] == info["head"] == "0001"
+    assert info["revision"] == info["head"] == "0002"
     assert info["users"] == 1
     again.close()
+
+
+def test_a_message_id_is_never_handed_out_twice(store, alice):
+    conversation = store.create_conversation(alice.id)
+    exchange(store, alice.id, conversation.id, "first", "one")
+    last = exchange(store, alice.id, conversation.id, "second", "two")
+    assert store.truncate_conversation(alice.id, conversation.id, last - 1) == 2
+    question, _ = store.begin_exchange(alice.id, conversation.id, "again", model="fake")
+    assert question.id > last  # SQLite without AUTOINCREMENT gave back the deleted ids
+
+
+def test_upgrading_an_existing_sqlite_database_keeps_messages_feedback_and_search(tmp_path):
+    from alembic import command
+
+    from causerie.store.db import alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:  # a database as the first release left it
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    engine.dispose()
+    with make_engine(url).begin() as connection:
+        stamp = "2026-01-01 00:00:00"
+        connection.exec_driver_sql(f"INSERT INTO users VALUES (1, 'alice', 0, '{stamp}')")
+        connection.exec_driver_sql(f"INSERT INTO conversations VALUES ('c1', 1, 'T', NULL, NULL, '{stamp}', '{stamp}')")
+        for seq, (role, content) in enumerate([("user", "ratatouille niçoise"), ("assistant", "une recette")]):
+            connection.exec_driver_sql(
+                "INSERT INTO messages (id, conversation_id, user_id, seq, role, content, status, created_at, "
+                f"updated_at) VALUES ({seq + 1}, 'c1', 1, {seq}, '{role}', '{content}', 'complete', '{stamp}', "
+                f"'{stamp}')")
+        connection.exec_driver_sql(f"INSERT INTO feedback VALUES (1, 2, 1, 1, 'bien', '{stamp}')")
+    store = Store.open(url)  # runs 0002
+    assert store.info()["revision"] == "0002"
+    with store.engine.connect() as connection:
+        assert "AUTOINCREMENT" in connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'messages'").scalar()
+        assert connection.exec_driver_sql("SELECT comment FROM feedback").scalar() == "bien"
+    assert [hit.message_id for hit in store.search(1, "ratatouille")] == [1]
+    exchange(store, 1, "c1", "et le dessert ?", "une tarte")
+    assert [hit.message_id for hit in store.search(1, "dessert")] == [3]  # the rebuilt triggers index it
+    store.close()
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
