@@ -200,15 +200,17 @@ FINDINGS = [
     "**code with tests** looped: the model wrote the same `assert` line about forty times until its token "
     "limit, cut mid-line, so nothing parsed, twice. The skill now cuts an unfinished tail when lines repeat "
     "(never a plain syntax error, which still goes back to the model), keeps each test once (at most 12), "
-    "and says so (`trimmed`).",
+    "and says so (`trimmed`). Now: the function and ten distinct tests, nine passing; the failing one is the "
+    "model's own wrong expectation, and the result says tests written by the model can be wrong.",
     "**story** ended by repeating one sentence three times. Stories now use a frequency penalty of 0.3 "
     "(0.6 stopped the loop too but lost the thread); `explain` uses 0.2. The API's `frequency_penalty` and "
     "`presence_penalty`, accepted before but ignored, now reach the engine.",
     "**fix** failed on a one-character off-by-one (`range(len(v) - n)` instead of `+ 1`): twice the model "
     "handed the code back unchanged, which the loop detects and says, then it tried a wrong rewrite. The "
     "verdict says *not verified* and shows the best attempt: the honest outcome for a 1.5B model here.",
-    "Still weak, left as the model gives it: the story's French (\"se sentit peur\"), `translate` leaving "
-    "\"renews\" in English, and summaries writing `900, 000` for 900,000.",
+    "Still weak, left as the model gives it: the story's French (\"peurée\", \"Le Tortue\"), `translate` leaving "
+    "\"renews\" in English, summaries writing `900, 000` for 900,000, and the palindrome function, which "
+    "does not strip accents as asked (and no test of the model's checks it).",
 ]
 
 
