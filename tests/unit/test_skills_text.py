@@ -7,6 +7,7 @@ import pytest
 
 from causerie.engines.fake import FakeEngine
 from causerie.errors import InvalidRequest
+from causerie.i18n import t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Progress, Result
 from causerie.skills.draft import Draft
@@ -424,6 +425,26 @@ def test_story_has_a_title_and_plain_text():
     assert out.safe and not out.regenerated and len(engine.requests) == 1
     assert "Âge : 4 ans" in engine.requests[0].messages[-1]["content"]
     assert engine.requests[0].frequency_penalty == Story.frequency_penalty > 0  # no looping last sentence
+
+
+def test_a_title_on_the_line_after_its_label_is_the_title():
+    engine = FakeEngine(replies=["Title:\nThe Brave Rabbit\n\nPip hopped home."])
+    out = Story(engine, "en").run({"age": 4, "lang": "en"})
+    assert (out.title, out.text) == ("The Brave Rabbit", "Pip hopped home.")
+
+
+def test_a_story_with_only_a_title_is_written_again_with_the_next_seed():
+    engine = FakeEngine(replies=["Title: The story", "Title: The story\n\nPip found a carrot."])
+    story = Story(engine, "en")
+    story.seed = 7
+    out = story.run({"age": 4, "lang": "en"})
+    assert out.text == "Pip found a carrot." and out.regenerated and not out.warnings
+    assert [request.seed for request in engine.requests] == [7, 8]
+
+
+def test_no_story_after_two_tries_is_said_not_hidden():
+    out = Story(FakeEngine(replies=["Title: A", "Titre : B"]), "fr").run({"age": 4, "lang": "fr"})
+    assert out.text == "" and out.warnings == [t("skill.story.empty", "fr")]
 
 
 def test_story_is_regenerated_once_when_the_word_check_fires():

@@ -106,6 +106,14 @@ SKILLS_TEXT: dict[str, dict[str, str]] = {
         "en": "Too many characters: {limit} at most, each named in a few words.",
     },
     "skill.story.progress": {"fr": "Écriture de l'histoire…", "en": "Writing the story…"},
+    "skill.story.retry_empty": {
+        "fr": "Le modèle n'a écrit qu'un titre : nouvel essai…",
+        "en": "The model wrote only a title: trying again…",
+    },
+    "skill.story.empty": {
+        "fr": "Le modèle n'a pas écrit d'histoire, même au second essai : relancez, ou choisissez un modèle plus grand.",
+        "en": "The model wrote no story, even on a second try: run it again, or choose a larger model.",
+    },
     "skill.story.regenerating": {
         "fr": "L'histoire contenait des mots inadaptés aux enfants : nouvelle version.",
         "en": "The story contained words unsuitable for children: writing a new version.",

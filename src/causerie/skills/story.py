@@ -37,6 +37,24 @@ UNSAFE = {
         naked suicide bomb torture rape shit fuck fucking bitch bastard damn behead""",
 }
 _TITLE = re.compile(r"^\W*(?:titre|title)\s*:\s*(.+?)[\s*_#]*$", re.I)
+_TITLE_ALONE = re.compile(r"^\W*(?:titre|title)\s*:[\s*_#]*$", re.I)
+_HEADING = re.compile(r"^\s*#{1,6}\s*(.+?)\s*$|^\s*\*\*(.+?)\*\*\s*$")
+
+
+def split_title(lines: list[str]) -> tuple[str | None, list[str]]:
+    """The title the first non-empty line gives ("Title: …", "Title:" then the title on the next line, a
+    Markdown heading or a bold line), and the lines after it; (None, lines) when it gives none."""
+    for n, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _TITLE_ALONE.match(line) and n + 1 < len(lines) and lines[n + 1].strip():
+            return tt.strip_markdown(lines[n + 1]).strip(" \"«»<>"), lines[n + 2:]
+        match = _TITLE.match(line) or _HEADING.match(line)
+        if match:
+            found = next(group for group in match.groups() if group)
+            return tt.strip_markdown(found).strip(" \"«»<>"), lines[n + 1:]
+        break
+    return None, lines
 
 
 def _fold(text: str) -> str:
@@ -159,12 +177,17 @@ class Story(Skill):
 
     def steps(self, data: StoryInput) -> Iterator[Event]:
         yield Progress(1, 1, t("skill.story.progress", self.lang))
-        max_tokens = self.words(data) * 2 + 100
-        output = self.postprocess(self.complete(self.render(data), max_tokens=max_tokens), data)
+        output = self.write(data)
+        if not output.text.strip():  # a small model sometimes stops after the title
+            yield Progress(1, 1, t("skill.story.retry_empty", self.lang))
+            output = self.write(data, attempt=1)
+            output.regenerated = True
+            if not output.text.strip():
+                output.warnings.append(t("skill.story.empty", self.lang))
         flagged = unsafe_words(f"{output.title}\n{output.text}")
         if flagged:
             yield Progress(1, 1, t("skill.story.regenerating", self.lang), {"words": flagged})
-            output = self.postprocess(self.complete(self.render(data, strict=True), max_tokens=max_tokens), data)
+            output = self.write(data, attempt=2, strict=True)
             output.regenerated = True
             flagged = unsafe_words(f"{output.title}\n{output.text}")
             if flagged:
@@ -173,21 +196,16 @@ class Story(Skill):
         yield Delta(f"{output.title}\n\n{output.text}")
         yield Result(output)
 
+    def write(self, data: StoryInput, attempt: int = 0, strict: bool = False) -> StoryOutput:
+        """One story. A retry gets the next seed: the same seed would write the same story again."""
+        seed = None if self.seed is None else self.seed + attempt
+        reply = self.complete(self.render(data, strict=strict), max_tokens=self.words(data) * 2 + 100, seed=seed)
+        return self.postprocess(reply, data)
+
     def postprocess(self, text: str, data: StoryInput) -> StoryOutput:
-        lang = data.lang or self.lang
-        lines = tt.clean_reply(text).splitlines()
-        title = None
-        for n, line in enumerate(lines):
-            if not line.strip():
-                continue
-            match = _TITLE.match(line) or re.match(r"^\s*#{1,6}\s*(.+?)\s*$", line) or \
-                re.match(r"^\s*\*\*(.+?)\*\*\s*$", line)
-            if match:
-                title, lines = tt.strip_markdown(match.group(1)).strip(" \"«»<>"), lines[n + 1:]
-            break
+        title, lines = split_title(tt.clean_reply(text).splitlines())
         text = tt.trim_unfinished(tt.strip_markdown("\n".join(lines)))
-        return StoryOutput(title=title or self.default_title(data), text=text,
-                           lang=lang)
+        return StoryOutput(title=title or self.default_title(data), text=text, lang=data.lang or self.lang)
 
     def default_title(self, data: StoryInput) -> str:
         lang = data.lang or self.lang
