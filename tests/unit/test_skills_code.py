@@ -244,7 +244,7 @@ def test_only_a_looping_reply_is_trimmed_a_plain_syntax_error_is_retried():
 
 def test_repeated_top_level_asserts_are_kept_once_and_capped():
     tests = "assert f(1)\nassert f(1)\ndef test_a():\n    assert f(2)\n\ndef test_b():\n    assert f(2)\n"
-    assert tools.dedupe_tests(tests) == "assert f(1)\ndef test_a():\n    assert f(2)\n\ndef test_b():\n    assert f(2)\n"
+    assert tools.dedupe_tests(tests) == tests.replace("assert f(1)\n", "", 1)  # the second copy of f(1) goes
     many = "".join(f"assert f({i})\n" for i in range(20))
     assert tools.dedupe_tests(many, limit=3) == "assert f(0)\nassert f(1)\nassert f(2)\n"
 

@@ -111,7 +111,8 @@ SKILLS_TEXT: dict[str, dict[str, str]] = {
         "en": "The model wrote only a title: trying again…",
     },
     "skill.story.empty": {
-        "fr": "Le modèle n'a pas écrit d'histoire, même au second essai : relancez, ou choisissez un modèle plus grand.",
+        "fr": "Le modèle n'a pas écrit d'histoire, même au second essai : relancez, ou choisissez un modèle "
+              "plus grand.",
         "en": "The model wrote no story, even on a second try: run it again, or choose a larger model.",
     },
     "skill.story.regenerating": {
