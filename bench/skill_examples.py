@@ -20,7 +20,7 @@ from typing import Any
 
 from rich.progress import Progress as Bar
 
-from causerie.models.catalog import Catalog, engine_class
+from causerie.models.catalog import Catalog
 from causerie.settings import Settings
 from causerie.skills.base import Progress, Result
 from causerie.skills.registry import skill_class
@@ -200,7 +200,7 @@ FINDINGS = [
     "**code with tests** looped: the model wrote the same `assert` line about forty times until its token "
     "limit, cut mid-line, so nothing parsed, twice. The skill now cuts an unfinished tail when lines repeat "
     "(never a plain syntax error, which still goes back to the model), keeps each test once (at most 12), "
-    "and says so (`trimmed`). Now: the function and ten distinct tests, nine passing; the failing one is the "
+    "and says so (`trimmed`, and a warning). Now: the function and ten distinct tests, nine passing; the failing one is the "
     "model's own wrong expectation, and the result says tests written by the model can be wrong.",
     "**story** ended by repeating one sentence three times. Stories now use a frequency penalty of 0.3 "
     "(0.6 stopped the loop too but lost the thread); `explain` uses 0.2. The API's `frequency_penalty` and "
@@ -247,9 +247,7 @@ def main() -> None:
                         help="folder of finished examples, reused by a rerun (delete it to start over)")
     args = parser.parse_args()
     settings = Settings()
-    catalog = Catalog(settings)
-    card = catalog.prepare(catalog.get(settings.model), lang="en")
-    engine = engine_class(card.engine).from_settings(card, settings)
+    engine = Catalog(settings).load(settings.model, lang="en")
     examples = [e for e in EXAMPLES if not args.only or e.skill in args.only]
     results = []
     with Bar() as bar:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from causerie.cli.skill_runner import show_flags, show_output
+from causerie.i18n import t
 from causerie.skills.code import CodeOutput
 from causerie.skills.improve import ImproveOutput
 from causerie.skills.story import StoryOutput
@@ -29,7 +30,8 @@ def test_unsafe_story_and_language_switch(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_code_cut_after_a_loop_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    show_flags(CodeOutput(code="x = 1\n", language="python", trimmed=True, text=""), "en")
+    show_flags(CodeOutput(code="x = 1\n", language="python", trimmed=True, text="",
+                          warnings=[t("skill.code.trimmed", "en")]), "en")
     assert "the unfinished last lines were removed" in capsys.readouterr().err
 
 

@@ -77,8 +77,6 @@ def show_flags(output: SkillOutput, lang: str) -> None:
         err_console.print(f"[yellow]⚠[/] {escape(t('cli.unsafe', lang))}", highlight=False)
     if getattr(output, "language_changed", False) is True:
         err_console.print(f"[yellow]⚠[/] {escape(t('cli.language_changed', lang))}", highlight=False)
-    if getattr(output, "trimmed", False) is True:  # the stream showed the looping lines that were cut
-        err_console.print(f"[yellow]⚠[/] {escape(t('skill.code.trimmed', lang))}", highlight=False)
 
 
 def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None,

@@ -31,6 +31,7 @@ class CodeOutput(SkillOutput):
     attempts: int = Field(1, description="Generations made (a second one when the first did not parse).")
     trimmed: bool = Field(False, description="The answer stopped mid-statement (the model looped until its "
                           "token limit): the unfinished last lines were cut.")
+    warnings: list[str] = Field(default_factory=list)
     text: str = Field(description="A report for people: the code and the test results.")
 
 
@@ -131,8 +132,6 @@ class Code(tools.SandboxedSkill, Skill):
         python = data.language.lower() == "python"
         parses = (bool(code) and problem is None) if python else None
         lines = [f"```{data.language.lower()}\n{code.rstrip()}\n```"] if code else []
-        if trimmed:
-            lines.append(self.text("trimmed"))
         if problem:
             lines.append(self.text("failed", error=problem))
         if tests:
@@ -145,4 +144,5 @@ class Code(tools.SandboxedSkill, Skill):
         elif data.with_tests and not python:
             lines.append(self.text("tests_python_only"))
         return CodeOutput(code=code, language=data.language.lower(), parses=parses, error=problem, tests=tests,
-                          test_run=run, attempts=attempts, trimmed=trimmed, text="\n\n".join(lines))
+                          test_run=run, attempts=attempts, trimmed=trimmed, text="\n\n".join(lines),
+                          warnings=[self.text("trimmed")] if trimmed else [])

@@ -182,8 +182,6 @@ class Story(Skill):
             yield Progress(1, 1, t("skill.story.retry_empty", self.lang))
             output = self.write(data, attempt=1)
             output.regenerated = True
-            if not output.text.strip():
-                output.warnings.append(t("skill.story.empty", self.lang))
         flagged = unsafe_words(f"{output.title}\n{output.text}")
         if flagged:
             yield Progress(1, 1, t("skill.story.regenerating", self.lang), {"words": flagged})
@@ -193,6 +191,8 @@ class Story(Skill):
             if flagged:
                 output.safe = False
                 output.warnings.append(t("skill.story.unsafe", self.lang, words=", ".join(flagged)))
+        if not output.text.strip():  # whichever write came last: said, not returned silently
+            output.warnings.append(t("skill.story.empty", self.lang))
         yield Delta(f"{output.title}\n\n{output.text}")
         yield Result(output)
 
