@@ -16,6 +16,7 @@ import importlib.util
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from causerie.settings import Settings
@@ -92,6 +93,16 @@ def test_numbers_dates_and_abbreviations_survive_the_trip(settings: Settings, wh
     transcript = whisper.transcribe(audio, language="en").text.lower()
     for expected in ("july", "1776", "smith", "50", "apples"):
         assert expected in transcript, transcript
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.002], ids=["silence", "faint-hiss"])
+def test_silence_gives_no_text(whisper: Transcriber, noise: float) -> None:
+    # Two minutes with no voice: without voice-activity detection Whisper wrote "You You You…".
+    rng = np.random.default_rng(0)
+    audio = (rng.standard_normal(16_000 * 120) * noise).astype(np.float32)
+    transcript = whisper.transcribe(audio)
+    assert transcript.text == "" and transcript.segments == []
+    assert transcript.duration == 120
 
 
 def test_speak_then_transcribe_from_the_command_line(tmp_path: Path) -> None:

@@ -116,8 +116,10 @@ class Transcriber:
         # temperature 0 keeps Whisper's fallback ladder (0.2, 0.4…) for hard audio, as OpenAI does.
         temperatures = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if temperature == 0 else [temperature]
         with self._run_lock:
+            # Voice-activity detection (Silero, bundled with faster-whisper) drops the silent stretches
+            # first: on silence alone Whisper invents words ("You You You…" for 30 silent minutes).
             raw, info = model.transcribe(audio, language=language, initial_prompt=prompt or None,
-                                         temperature=temperatures)
+                                         temperature=temperatures, vad_filter=self.settings.whisper_vad)
             segments = [_segment(index, s) for index, s in enumerate(raw)]  # decoding happens here
         text = "".join(segment.text for segment in segments).strip()
         for segment in segments:
