@@ -130,6 +130,26 @@ class ServiceUnavailable(CauserieError):
     headers = {"Retry-After": "5"}
 
 
+class ServerBusy(CauserieError):
+    """503 with Retry-After: the engine's slots are taken and its queue is full, or the wait was too long."""
+
+    status = 503
+    type = "server_error"
+    code = "server_busy"
+
+    def __init__(self, key: str, *, retry_after: int, **values: object):
+        super().__init__(key, retry_after=retry_after, **values)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class TimedOut(CauserieError):
+    """A piece of work ran past its time limit and was stopped."""
+
+    status = 504
+    type = "server_error"
+    code = "timeout"
+
+
 class VoiceError(CauserieError):
     """Speech synthesis cannot run: the backend's library is missing or failed."""
 

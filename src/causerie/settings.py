@@ -92,6 +92,31 @@ class Settings(BaseSettings):
     max_tokens_default: int | None = Field(
         None, ge=1, description="Completion-token cap when a request sets none (None: until the context ends)."
     )
+    max_queue: int = Field(
+        16, ge=0, description="Requests that may wait for a free slot of an engine while its slots are busy; "
+        "past it the server answers 503 with Retry-After (0: none wait).",
+    )
+    queue_timeout: float = Field(
+        300.0, gt=0, description="Seconds a request may wait for a free slot before it gets a 503.",
+    )
+    stall_timeout: float = Field(
+        120.0, gt=0, description="GET /health answers 503 when an engine has produced nothing for this many "
+        "seconds while generations run (a wedged engine).",
+    )
+    sse_keepalive: float = Field(
+        5.0, gt=0, description="Seconds of silence after which a stream sends an SSE comment, so clients and "
+        "proxies see it is alive (while queued, or while a long prompt is read).",
+    )
+    skill_timeout: float = Field(
+        900.0, gt=0, description="Seconds a skill run over HTTP may take before it is stopped with an error.",
+    )
+    metrics_require_key: bool = Field(
+        False, description="Once API keys exist, require one for GET /metrics too (public by default, for "
+        "scrapers).",
+    )
+    docs_require_key: bool = Field(
+        False, description="Once API keys exist, require one for /docs, /redoc and /openapi.json too.",
+    )
     remotes: list[RemoteModel] = Field(
         default_factory=list, description="Remote OpenAI-compatible models served under local names."
     )
@@ -111,6 +136,10 @@ class Settings(BaseSettings):
         "beside espeak-ng's; see docs/speech.md.",
     )
     whisper_model: str = Field("whisper-base", description="Speech-to-text model (see `causerie models`).")
+    whisper_vad: bool = Field(
+        True, description="Skip silence before transcribing (voice-activity detection): silence gives no text "
+        "instead of invented words.",
+    )
     whisper_threads: int | None = Field(
         None, ge=1, description="CPU threads for Whisper transcription (None: the same as `threads`)."
     )

@@ -195,4 +195,5 @@ def sdk_client(server: ServerProcess, api_key: str = "unused", **kwargs: object)
 
 
 def async_sdk_client(server: ServerProcess, api_key: str = "unused", **kwargs: object) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(base_url=f"{server.url}/v1", api_key=api_key, max_retries=0, timeout=60.0, **kwargs)
+    options = {"max_retries": 0, "timeout": 60.0} | kwargs
+    return openai.AsyncOpenAI(base_url=f"{server.url}/v1", api_key=api_key, **options)

@@ -408,7 +408,8 @@ async def test_health(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["default_model"] == "fake"
-    assert body["models"] == {"fake": {"engine": "fake", "in_flight": 0}}
+    assert body["models"] == {"fake": {"engine": "fake", "state": "ok", "problem": None, "in_flight": 0, "queued": 0,
+                                       "slots": 4, "busy_slots": 0, "max_queue": 16, "stalled_s": 0.0}}
 
 
 def metric_samples(text: str) -> dict[str, list]:

@@ -14,7 +14,7 @@ from causerie.engines.local import LocalEngine
 from causerie.engines.openai_chunks import chunks_from, request_body
 from causerie.engines.pool import EnginePool
 from causerie.engines.remote import RemoteEngine
-from causerie.errors import CauserieError, ContextOverflow, EngineFailure, ModelError, UnknownModel
+from causerie.errors import CauserieError, ContextOverflow, EngineFailure, InvalidRequest, ModelError, UnknownModel
 from causerie.models.bundled import bundled_models
 from causerie.models.catalog import engine_class, engine_classes, registered_cards
 
@@ -202,7 +202,14 @@ def pool() -> EnginePool:
 def test_pool_default_is_the_first_engine(pool):
     assert pool.default == "alpha"
     assert pool.get(None).name == "alpha"
-    assert pool.get("").name == "alpha"
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_pool_refuses_an_empty_model_name(pool, name):
+    with pytest.raises(InvalidRequest) as caught:  # not silently the default: a client's setting is wrong
+        pool.get(name)
+    assert caught.value.status == 400 and caught.value.param == "model"
+    assert "alpha, beta" in caught.value.message("fr") and "alpha, beta" in caught.value.message("en")
 
 
 def test_pool_explicit_default():

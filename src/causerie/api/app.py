@@ -25,6 +25,7 @@ from causerie.api.metrics import Metrics, MetricsMiddleware
 from causerie.api.middleware import BodyLimit
 from causerie.api.models.router import router as models_router
 from causerie.api.models.service import ModelService
+from causerie.api.openapi import COMMON, install_docs
 from causerie.api.retention import start_store_tasks, stop_store_tasks
 from causerie.api.skills.router import router as skills_router
 from causerie.api.skills.service import SkillService
@@ -47,12 +48,15 @@ class Services:
 
 
 def build_services(pool: EnginePool, metrics: Metrics, settings: Settings, store: StoreHandle) -> Services:
+    for engine in pool.engines.values():  # the server's queue limits; a CLI session waits as long as it takes
+        engine.admission.configure(settings.max_queue, settings.queue_timeout)
+    metrics.watch(pool)
     return Services(
         pool=pool,
         chat=ChatService(pool, metrics, settings),
         completions=CompletionService(pool, metrics, settings),
         models=ModelService(pool, started=int(time.time())),
-        skills=SkillService(pool),
+        skills=SkillService(pool, settings.skill_timeout),
         conversations=ConversationService(store, pool, metrics, settings),
         # Voices load on first use; Whisper too (1-3 s), so the server starts fast without it.
         speech=SpeechService(settings),
@@ -79,7 +83,9 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
             if owned:
                 active.close()
 
-    app = FastAPI(title="causerie", version=__version__, lifespan=lifespan)
+    # The document and its viewers are served by install_docs (behind a key if the operator wants).
+    app = FastAPI(title="causerie", version=__version__, lifespan=lifespan, responses=COMMON, openapi_url=None,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.store = store
@@ -91,6 +97,7 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(conversations_router)
     install_web(app, settings)  # the web chat at /: a client of the routes above, nothing more
+    install_docs(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
                        routes={"/v1/audio/transcriptions": settings.max_audio_bytes})
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -7,9 +7,26 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from causerie.engines.base import Usage
+from causerie.errors import InvalidRequest
 from causerie.models.card import ModelCard
 
-StopField = Annotated[str | list[str] | None, Field(None)]
+# Bounds every wire model shares, named once: the engine keeps these numbers in 32 bits, and a value past
+# them used to overflow inside it ("got -727379968"); now it is a 400 naming the field and the limit.
+MAX_TOKENS_LIMIT = 1_048_576  # more than any model's context: a request is never cut by this
+MAX_STOPS = 16
+TokenCount = Annotated[int, Field(ge=1, le=MAX_TOKENS_LIMIT)]
+# ±2**53: the integers any JSON parser (JavaScript's too) keeps exact; the local engine folds a seed to 32 bits.
+Seed = Annotated[int, Field(ge=-(2**53), le=2**53, description="An integer within ±2**53; the same seed and "
+                            "request give the same answer.")]
+TopK = Annotated[int, Field(ge=-1, le=MAX_TOKENS_LIMIT, description="Sample among the k likeliest tokens "
+                            "(0 or -1: off), as vLLM and llama.cpp take it.")]
+# These rules are enforced by `stop_list` and the engine pool, with messages of their own; declared here too so
+# that the OpenAPI document says what the server accepts.
+StopField = Annotated[str | list[str] | None, Field(None, description=f"Up to {MAX_STOPS} non-empty sequences.",
+                                                    json_schema_extra={"minLength": 1, "maxItems": MAX_STOPS,
+                                                                       "items": {"type": "string", "minLength": 1}})]
+ModelName = Annotated[str | None, Field(None, max_length=1000, json_schema_extra={"minLength": 1},
+                                        description="A model of GET /v1/models; absent: the default model.")]
 
 
 class JsonSchemaFormat(BaseModel):
@@ -70,6 +87,14 @@ class ModelFacts(BaseModel):
 
 
 def stop_list(stop: str | list[str] | None) -> list[str]:
+    """The stop sequences as a list: an empty one would end every answer before it starts (a silent empty
+    reply), so it is refused, as are more than `MAX_STOPS`."""
     if stop is None:
         return []
-    return [stop] if isinstance(stop, str) else list(stop)
+    stops = [stop] if isinstance(stop, str) else list(stop)
+    if any(not sequence for sequence in stops):
+        raise InvalidRequest("api.empty_stop", param="stop", code="invalid_value")
+    if len(stops) > MAX_STOPS:
+        raise InvalidRequest("api.too_many_stops", param="stop", code="invalid_value", count=len(stops),
+                             limit=MAX_STOPS)
+    return stops

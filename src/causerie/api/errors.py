@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from causerie.errors import CauserieError
 from causerie.i18n import lang_from_header, t
@@ -51,8 +52,41 @@ def _validation_response(exc: RequestValidationError, lang: str) -> JSONResponse
         body = error_body(t("api.invalid_json", lang, detail=detail), "invalid_request_error", None, "invalid_json")
         return SafeJSONResponse(body, status_code=400)
     field = _field_path(tuple(first.get("loc", ())))
-    message = t("api.invalid_field", lang, field=field, detail=first.get("msg", "invalid"))
-    return SafeJSONResponse(error_body(message, "invalid_request_error", field, "invalid_value"), status_code=400)
+    return SafeJSONResponse(error_body(_field_message(first, field, lang), "invalid_request_error", field,
+                                       "invalid_value"), status_code=400)
+
+
+# pydantic's bound errors, said in the caller's language with the value and the limit
+_BOUNDS = {"less_than_equal": ("api.too_large", "le"), "less_than": ("api.too_large", "lt"),
+           "greater_than_equal": ("api.too_small", "ge"), "greater_than": ("api.too_small", "gt"),
+           "too_long": ("api.too_large", "max_length"), "too_short": ("api.too_small", "min_length")}
+
+
+def _field_message(error: dict, field: str, lang: str) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in _BOUNDS and _BOUNDS[kind][1] in ctx:
+        key, bound = _BOUNDS[kind]
+        value = error.get("input")
+        shown = len(value) if bound.endswith("length") and hasattr(value, "__len__") else value
+        return t(key, lang, field=field, value=_short(shown), limit=ctx[bound])
+    if kind == "missing":
+        return t("api.missing_field", lang, field=field)
+    return t("api.invalid_field", lang, field=field, detail=error.get("msg", "invalid"))
+
+
+def _short(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route fully serves at this path (Starlette's 405 names only the first route's)."""
+    routes = request.app.router.routes
+    return [method for method in HTTP_METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -69,14 +103,18 @@ def install_error_handlers(app: FastAPI) -> None:
         lang = request_lang(request)
         if isinstance(exc.__cause__, CauserieError):  # e.g. the body limit, hit while FastAPI parsed the body
             return error_response(exc.__cause__, lang)
+        headers = dict(exc.headers or {})
         if exc.status_code == 404:
             message, code = t("api.not_found", lang, path=request.url.path), "not_found"
         elif exc.status_code == 405:
-            message = t("api.method_not_allowed", lang, method=request.method, path=request.url.path)
+            headers["Allow"] = ", ".join(allowed_methods(request))
+            message = t("api.method_not_allowed", lang, method=request.method, path=request.url.path,
+                        allowed=headers["Allow"])
             code = "method_not_allowed"
         else:
             message, code = str(exc.detail), None
-        return SafeJSONResponse(error_body(message, "invalid_request_error", None, code), status_code=exc.status_code)
+        return SafeJSONResponse(error_body(message, "invalid_request_error", None, code), status_code=exc.status_code,
+                                headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from causerie.api.metrics import Metrics
 from causerie.api.usage import report_usage
 from causerie.engines.aio import stream_async
-from causerie.engines.base import Chunk, Engine, GenerationRequest, Usage
+from causerie.engines.base import Chunk, Engine, GenerationRequest, Usage, Waiting
 from causerie.errors import InvalidRequest
 
 SSE_DONE = b"data: [DONE]\n\n"
@@ -53,20 +53,26 @@ class Generation:
         self.engine, self.request, self.metrics = engine, request, metrics
         self.usage = Usage()
         self._first: Chunk | None = None
-        self._stream = stream_async(engine, request)
+        self._stream: AsyncIterator[Chunk] | None = stream_async(engine, request)
         self._started = time.perf_counter()
+        self._answering = False
 
-    async def start(self) -> None:
-        """Wait for the first chunk; errors raised here become plain HTTP errors."""
-        self.metrics.generation_started(self.engine.name, self.engine.capabilities.parallel_slots)
+    async def start(self, streaming: bool = False) -> None:
+        """Wait until the engine has accepted the request: errors raised here become plain HTTP errors.
+
+        That is the first output; but a stream starts as soon as its request is known to wait (queued for a
+        slot, or its prompt being read): its headers go out at once, keep-alive comments follow, and any
+        later error is sent in-band, as OpenAI does."""
         try:
-            self._first = await anext(self._stream)
+            while True:
+                self._first = await anext(self._stream)
+                if not self._first.waiting or (streaming and _under_way(self._first.waiting)):
+                    break
         except StopAsyncIteration:
             self._first = None
         except BaseException:
             await self.finish()
             raise
-        self.metrics.ttft.labels(self.engine.name).observe(time.perf_counter() - self._started)
 
     async def chunks(self) -> AsyncIterator[Chunk]:
         try:
@@ -80,6 +86,9 @@ class Generation:
     def _note(self, chunk: Chunk) -> Chunk:
         if chunk.usage is not None:
             self.usage = chunk.usage
+        if not self._answering and (chunk.text or chunk.finish_reason):
+            self._answering = True
+            self.metrics.ttft.labels(self.engine.name).observe(time.perf_counter() - self._started)
         return chunk
 
     async def finish(self) -> None:
@@ -88,10 +97,21 @@ class Generation:
         self.request.cancel.set()
         stream, self._stream = self._stream, None
         await stream.aclose()
-        self.metrics.generation_ended(self.engine.name, self.engine.capabilities.parallel_slots)
         self.metrics.tokens.labels(self.engine.name, "prompt").inc(self.usage.prompt_tokens)
         self.metrics.tokens.labels(self.engine.name, "completion").inc(self.usage.completion_tokens)
         await report_usage(self.usage)  # to the caller's API key quota, if it has one
+
+
+def _under_way(waiting: Waiting) -> bool:
+    """Waiting in line, or past the engine's checks (a prompt batch already read): the request will not be
+    refused with a 4xx any more, so a stream may start."""
+    return waiting.stage == "queued" or waiting.done > 0
+
+
+def sse_comment(waiting: Waiting) -> bytes:
+    """A sign of life for a stream that has no text yet; SSE clients ignore comments. Only the wait for a
+    slot is said (prompt batches would be noise; keep-alive comments cover a long prompt)."""
+    return f": queued, position {waiting.position}\n\n".encode() if waiting.stage == "queued" else b""
 
 
 async def collect(generation: Generation, n: int) -> tuple[list[str], list[str | None]]:
@@ -113,7 +133,10 @@ async def event_stream(generation: Generation, render: Callable[[Chunk], str | N
         for event in head:
             yield sse(event)
         async for chunk in generation.chunks():
-            if (event := render(chunk)) is not None:
+            if chunk.waiting:
+                if comment := sse_comment(chunk.waiting):
+                    yield comment
+            elif (event := render(chunk)) is not None:
                 yield sse(event)
         for event in tail():
             yield sse(event)

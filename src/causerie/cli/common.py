@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from causerie.engines.base import Chunk, Engine, GenerationRequest
 from causerie.errors import CauserieError
@@ -39,7 +40,9 @@ def state(ctx: typer.Context) -> State:
 
 
 def fail_text(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]✗[/] {message}", highlight=False)
+    # soft_wrap: an error names paths and values that a script may grep; rich must not break its lines at the
+    # terminal's width (the terminal wraps them for the eye). The message is text, never rich markup.
+    err_console.print(Text.assemble(("✗", "bold red"), " ", message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 
@@ -68,7 +71,7 @@ def ai_notice(engine: Engine, lang: str) -> str:
 def stream_text(engine: Engine, request: GenerationRequest, out=None) -> Iterator[Chunk]:
     """Generate, writing text to `out` as it comes; Ctrl-C stops the generation, not the program."""
     out = out or sys.stdout
-    stream = engine.generate(request)
+    stream = engine.stream(request)
     try:
         for chunk in stream:
             if chunk.text:

@@ -32,9 +32,9 @@ async def stream_async(engine: Engine, request: GenerationRequest) -> AsyncItera
 
     def pump() -> None:
         try:
-            for chunk in engine.generate(request):
+            for chunk in engine.stream(request):
                 hand_over(chunk)
-                if request.cancel.is_set():
+                if request.cancelled:
                     break
         except BaseException as error:  # noqa: BLE001 - re-raised on the loop side
             hand_over(_Failure(error))

@@ -2,8 +2,10 @@
 
 An engine turns a `GenerationRequest` (chat messages or a raw prompt) into a stream of `Chunk`s through
 one method, `generate`. It declares what it can do in `capabilities` instead of letting callers guess.
+Callers use `stream`, which admits the request to one of the engine's `parallel_slots` first (a bounded
+queue in front of every engine, engines/admission.py) and frees the slot once `generate` has returned.
 Cancellation is cooperative: the caller sets `request.cancel` and the engine stops at the next token,
-freeing its slot.
+freeing its slot; a request still waiting for a slot leaves the queue at once.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 if TYPE_CHECKING:
+    from causerie.engines.admission import Admission
     from causerie.models.card import ModelCard
     from causerie.settings import Settings
 
@@ -52,6 +55,8 @@ class GenerationRequest:
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
+    top_k: int | None = None
+    min_p: float | None = None
     # OpenAI's penalties on tokens already generated (llama.cpp and vLLM take them as is).
     frequency_penalty: float | None = None
     presence_penalty: float | None = None
@@ -61,10 +66,27 @@ class GenerationRequest:
     response_format: dict[str, Any] | None = None
     grammar: str | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    # A caller's own flag that stops this request too (a skill's whole run): engines read `cancelled`.
+    parent_cancel: threading.Event | None = None
 
     @property
     def is_chat(self) -> bool:
         return self.messages is not None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set() or (self.parent_cancel is not None and self.parent_cancel.is_set())
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Not output: why nothing comes yet. `queued`: waiting for a slot, `position` in the queue (1 first);
+    `prompt`: the engine reads the prompt, `done` of `total` tokens."""
+
+    stage: Literal["queued", "prompt"]
+    position: int = 0
+    done: int = 0
+    total: int = 0
 
 
 @dataclass
@@ -76,6 +98,7 @@ class Chunk:
     finish_reason: str | None = None
     usage: Usage | None = None
     timings: dict[str, float] | None = None
+    waiting: Waiting | None = None  # set on chunks that carry no output, only a sign of life
 
 
 class Engine(ABC):
@@ -86,6 +109,7 @@ class Engine(ABC):
 
     def __init__(self, card: ModelCard):
         self.card = card
+        self._admission: Admission | None = None
 
     @classmethod
     def from_settings(cls, card: ModelCard, settings: Settings) -> Engine:
@@ -102,7 +126,36 @@ class Engine(ABC):
 
     @abstractmethod
     def generate(self, request: GenerationRequest) -> Iterator[Chunk]:
-        """Stream the output. Raises a `CauserieError` (e.g. `ContextOverflow`) before the first chunk."""
+        """Stream the output. Raises a `CauserieError` (e.g. `ContextOverflow`) before the first chunk.
+        When it returns (or is closed), the engine must have stopped working on the request."""
+
+    @property
+    def admission(self) -> Admission:
+        """The queue in front of this engine's slots, made on first use (capabilities are known by then)."""
+        if self._admission is None:
+            from causerie.engines.admission import Admission
+
+            self._admission = Admission(self.capabilities.parallel_slots)
+        return self._admission
+
+    def stream(self, request: GenerationRequest) -> Iterator[Chunk]:
+        """What callers use: wait for a slot (a `queued` chunk says so), run `generate`, free the slot once
+        the engine has really stopped. Raises `ServerBusy` when the queue is full or the wait too long."""
+        admission = self.admission
+        if not (yield from admission.enter(request)):
+            return  # cancelled while it waited: the engine never saw it
+        inner = self.generate(request)
+        try:
+            for chunk in inner:
+                admission.note_activity()
+                yield chunk
+        finally:
+            inner.close()  # runs the engine's own cleanup now, so the slot is free when we say it is
+            admission.leave(request)
+
+    def health_problem(self) -> str | None:
+        """Why this engine cannot serve (dead, closed), or None. Engines that can tell override it."""
+        return None
 
     def count_tokens(self, text: str) -> int:
         """Tokens in `text`; an estimate (4 characters a token) unless `capabilities.tokenize`."""

@@ -1,7 +1,7 @@
 """A fake engine with queued replies, for fast tests and for trying the surfaces without a model.
 
 It streams each reply word by word, counts words as tokens, records every request it saw, and can be
-told to fail or to go slowly so cancellation can be observed.
+told to fail, to go slowly so cancellation can be observed, or to hang (a wedged engine) after some words.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 
 from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest, Usage
 from causerie.errors import CauserieError, ContextOverflow
@@ -27,10 +28,14 @@ class FakeEngine(Engine):
     kind = "fake"
     capabilities = Capabilities(json_schema=True, tokenize=True, parallel_slots=4, max_choices=4)
 
-    def __init__(self, card: ModelCard | None = None, replies: list[str] | None = None, delay: float = 0.0):
+    def __init__(self, card: ModelCard | None = None, replies: list[str] | None = None, delay: float = 0.0,
+                 slots: int = 4, hang_after: int | None = None):
         super().__init__(card or fake_card())
+        if slots != FakeEngine.capabilities.parallel_slots:
+            self.capabilities = replace(FakeEngine.capabilities, parallel_slots=slots, max_choices=slots)
         self.replies: deque[str | CauserieError] = deque(replies or [])
         self.delay = delay
+        self.hang_after = hang_after  # words sent before the engine stops answering, until cancelled
         self.requests: list[GenerationRequest] = []
         self.active = 0
         self.closed = False
@@ -74,7 +79,10 @@ class FakeEngine(Engine):
         budget = request.max_tokens or len(words)
         sent = 0
         for position, word in enumerate(words[:budget]):
-            if request.cancel.is_set():
+            if position == self.hang_after:
+                while not request.cancelled:  # wedged: nothing more comes, but a cancel still frees it
+                    time.sleep(0.01)
+            if request.cancelled:
                 return sent
             if self.delay:
                 time.sleep(self.delay)
@@ -82,6 +90,9 @@ class FakeEngine(Engine):
             sent += 1
         yield Chunk(index=index, finish_reason="stop" if budget >= len(words) else "length")
         return sent
+
+    def health_problem(self) -> str | None:
+        return "closed" if self.closed else None
 
     def close(self) -> None:
         self.closed = True

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest, Usage
+from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest, Usage, Waiting
 from causerie.engines.openai_chunks import chunks_from, request_body
 from causerie.errors import ContextOverflow, EngineFailure, InvalidRequest, ModelError
 from causerie.models.card import ModelCard
@@ -112,7 +112,7 @@ class LocalEngine(Engine):
 
         def on_chunk(payload: dict) -> bool:
             inbox.put(payload)
-            return request.cancel.is_set()  # True tells llama.cpp to stop and free the slot
+            return request.cancelled  # True tells llama.cpp to stop and free the slot
 
         worker = threading.Thread(
             target=self._run, args=(request, on_chunk, inbox), name="causerie-local", daemon=True
@@ -125,6 +125,9 @@ class LocalEngine(Engine):
                     raise item
                 if "error" in item:
                     raise error_from(item)
+                if progress := item.get("prompt_progress"):
+                    yield Chunk(waiting=Waiting("prompt", done=progress.get("processed", 0),
+                                                total=progress.get("total", 0)))
                 for chunk in chunks_from(item):
                     if chunk.usage is None:
                         yield chunk
@@ -136,11 +139,19 @@ class LocalEngine(Engine):
                 yield Chunk(usage=total)
         finally:
             request.cancel.set()
+            # llama.cpp stops at its next callback (a token, or a batch of the prompt read): until then the
+            # slot is busy, and saying otherwise would let the next request queue inside llama.cpp.
+            worker.join()
 
     def _run(self, request: GenerationRequest, on_chunk: Any, inbox: queue.SimpleQueue) -> None:
         handler = self._server.handle_chat_completions if request.is_chat else self._server.handle_completions
+        # Progress while the prompt is read gives llama.cpp a callback per batch, so a cancelled request with
+        # a long prompt stops within one batch instead of after the whole prompt.
+        body = request_body(request) | {"return_progress": True}
+        if request.seed is not None:
+            body["seed"] = request.seed % 2**32  # llama.cpp's seed is 32 bits; OpenAI's is any 64-bit integer
         try:
-            result = handler(request_body(request), on_chunk)
+            result = handler(body, on_chunk)
             if isinstance(result, dict) and "error" in result:
                 inbox.put(result)
         except ValueError as exc:
@@ -165,6 +176,9 @@ class LocalEngine(Engine):
 
     def metrics_text(self) -> str:
         return self._server.handle_metrics()
+
+    def health_problem(self) -> str | None:
+        return None if "_server" in self.__dict__ else "closed"
 
     def close(self) -> None:
         if self._http is not None:

@@ -41,8 +41,8 @@ def request_body(request: Any, model: str | None = None) -> dict[str, Any]:
         body["messages"] = request.messages
     else:
         body["prompt"] = request.prompt
-    for key in ("max_tokens", "temperature", "top_p", "frequency_penalty", "presence_penalty", "seed",
-                "response_format", "grammar"):
+    for key in ("max_tokens", "temperature", "top_p", "top_k", "min_p", "frequency_penalty", "presence_penalty",
+                "seed", "response_format", "grammar"):
         value = getattr(request, key)
         if value is not None:
             body[key] = value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from causerie.engines.base import Engine
-from causerie.errors import UnknownModel
+from causerie.errors import InvalidRequest, UnknownModel
 from causerie.settings import Settings
 
 
@@ -27,6 +27,9 @@ class EnginePool:
         return list(self.engines)
 
     def get(self, name: str | None) -> Engine:
+        if name is not None and not name.strip():  # "" is a client's mistake, not a request for the default
+            raise InvalidRequest("api.empty_model", param="model", code="invalid_value",
+                                 available=", ".join(self.names()) or "-")
         key = name or self.default
         if key in self.engines:
             return self.engines[key]

@@ -88,7 +88,7 @@ class RemoteEngine(Engine):
         response = self._open(path, request_body(request, self.remote_model))
         try:
             for line in response.iter_lines():
-                if request.cancel.is_set():
+                if request.cancelled:
                     break
                 if not line.startswith("data:"):
                     continue

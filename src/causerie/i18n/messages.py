@@ -5,6 +5,7 @@ and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged be
 
 from causerie.i18n.cli_help import CLI_HELP
 from causerie.i18n.eval import EVAL
+from causerie.i18n.serving import SERVING
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
 from causerie.i18n.speech import SPEECH
@@ -118,8 +119,8 @@ CORE: dict[str, dict[str, str]] = {
         "en": "Unknown path: {path}. See /docs for the list of endpoints.",
     },
     "api.method_not_allowed": {
-        "fr": "Méthode {method} non permise sur {path}.",
-        "en": "Method {method} is not allowed on {path}.",
+        "fr": "Méthode {method} non permise sur {path}. Méthodes permises : {allowed}.",
+        "en": "Method {method} is not allowed on {path}. Allowed methods: {allowed}.",
     },
     "api.missing_key": {
         "fr": "Clé d'API manquante. Envoyez l'en-tête « Authorization: Bearer VOTRE_CLÉ ».",
@@ -290,4 +291,4 @@ CORE: dict[str, dict[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE,
-                                      **WEB}
+                                      **WEB, **SERVING}

@@ -103,9 +103,9 @@ class Skill:
                                     max_tokens=options.pop("max_tokens", self.max_tokens),
                                     seed=options.pop("seed", self.seed),
                                     frequency_penalty=options.pop("frequency_penalty", self.frequency_penalty),
-                                    **options)
+                                    parent_cancel=self.cancel, **options)
         parts: list[str] = []
-        for chunk in self.engine.generate(request):
+        for chunk in self.engine.stream(request):
             if self.cancel.is_set():
                 raise SkillCancelled()
             if chunk.text:

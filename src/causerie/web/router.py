@@ -17,6 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
+from causerie.api.json_body import StrictJSONRoute
 from causerie.i18n import LANGUAGES, lang_from_header
 from causerie.i18n.messages import MESSAGES
 from causerie.settings import Settings
@@ -76,7 +77,7 @@ def page(static_url: str, lang: str) -> str:
 
 
 def web_router(settings: Settings, static_url: str) -> APIRouter:
-    router = APIRouter(tags=["web"])
+    router = APIRouter(route_class=StrictJSONRoute, tags=["web"])
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> HTMLResponse:

@@ -10,13 +10,31 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.types import Receive, Scope, Send
 
-from causerie.api.audio.protocol import SpeechRequest, TranscriptionForm, VoiceList
+from causerie.api.audio.protocol import SpeechRequest, Transcription, TranscriptionForm, VoiceList
 from causerie.api.auth import require_api_key
 from causerie.api.errors import SafeJSONResponse
-from causerie.errors import InvalidRequest
+from causerie.api.json_body import StrictJSONRoute
+from causerie.api.openapi import AUTH, VOICES, content, errors, text
+from causerie.errors import InvalidRequest, ModelError
 from causerie.speech.synthesis import SpeechPlan
 
-router = APIRouter(tags=["audio"], dependencies=[Depends(require_api_key)])
+router = APIRouter(route_class=StrictJSONRoute, tags=["audio"], dependencies=[Depends(require_api_key)],
+                   responses=errors(*AUTH, *VOICES, ModelError))
+FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
+AUDIO_TYPES = ("audio/mpeg", "audio/ogg", "audio/aac", "audio/flac", "audio/wav", "audio/pcm")
+AUDIO = content({media: {"schema": {"type": "string", "format": "binary"}} for media in AUDIO_TYPES},
+                "The audio, streamed.")
+TRANSCRIPTS = content({"application/json": {"schema": Transcription.model_json_schema()}, "text/plain": text(),
+                       "application/x-subrip": text(), "text/vtt": text()})
+# The form is read by hand (to bound files and fields), so its schema is declared here.
+UPLOAD = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The audio (wav, mp3, ogg, flac, m4a…)."},
+        "model": {"type": "string", "description": "whisper-1 or a speech-to-text model of `causerie models`."},
+        "language": {"type": "string", "description": "ISO 639-1 code (fr, en); detected when absent."},
+        "prompt": {"type": "string"},
+        "response_format": {"type": "string", "enum": list(FORMATS)},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 1}}}}}}}
 FORM_FIELDS = ("model", "language", "prompt", "response_format", "temperature")
 
 
@@ -39,7 +57,7 @@ async def _streamed(chunks: Iterator[bytes], plan: SpeechPlan) -> AsyncIterator[
         plan.cancel.set()  # done, or the client left: the voice stops at its next sentence
 
 
-@router.post("/v1/audio/speech")
+@router.post("/v1/audio/speech", response_class=Response, responses=AUDIO)
 async def speech(body: SpeechRequest, request: Request) -> Response:
     service = request.app.state.services.speech
     plan = await run_in_threadpool(service.plan, body)  # may detect the language (lingua) or load voices
@@ -60,7 +78,7 @@ async def _form(request: Request) -> tuple[TranscriptionForm, bytes | None]:
     return fields, data
 
 
-@router.post("/v1/audio/transcriptions")
+@router.post("/v1/audio/transcriptions", response_class=Response, responses=TRANSCRIPTS, openapi_extra=UPLOAD)
 async def transcriptions(request: Request) -> Response:
     service = request.app.state.services.transcriptions
     fields, data = await _form(request)

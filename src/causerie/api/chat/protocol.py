@@ -6,7 +6,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from causerie.api.common import ModelFacts, ResponseFormat, StopField, StreamOptions, UsageInfo
+from causerie.api.common import (
+    ModelFacts,
+    ModelName,
+    ResponseFormat,
+    Seed,
+    StopField,
+    StreamOptions,
+    TokenCount,
+    TopK,
+    UsageInfo,
+)
 
 
 class TextPart(BaseModel):
@@ -36,21 +46,24 @@ class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # unknown OpenAI options are accepted and ignored
 
     messages: list[ChatMessage] = Field(min_length=1)
-    model: str | None = None
+    model: ModelName = None
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
     logprobs: bool | None = None
-    max_completion_tokens: int | None = Field(None, ge=1)
-    max_tokens: int | None = Field(None, ge=1, description="Deprecated by OpenAI; honoured like max_completion_tokens.")
+    max_completion_tokens: TokenCount | None = None
+    max_tokens: TokenCount | None = Field(None, description="Deprecated by OpenAI; honoured like "
+                                          "max_completion_tokens.")
     n: int = Field(1, ge=1, le=16)
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     response_format: ResponseFormat | None = None
-    seed: int | None = None
+    seed: Seed | None = None
     stop: StopField = None
     stream: bool = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     tools: list[dict[str, Any]] | None = None
     top_p: float | None = Field(None, ge=0, le=1)
+    top_k: TopK | None = None  # vLLM's and llama.cpp's extension
+    min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
 
 

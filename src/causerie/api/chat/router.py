@@ -9,12 +9,16 @@ from causerie.api.auth import require_api_key
 from causerie.api.chat.protocol import ChatCompletion, ChatCompletionRequest
 from causerie.api.errors import SafeJSONResponse
 from causerie.api.generation import until_disconnect
+from causerie.api.json_body import StrictJSONRoute
+from causerie.api.openapi import AUTH, ENGINE, SSE, content, errors, events
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
-router = APIRouter(prefix="/v1", tags=["chat"], dependencies=[Depends(require_api_key)])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/v1", tags=["chat"], dependencies=[Depends(require_api_key)],
+                   responses=errors(*AUTH, *ENGINE))
 
 
-@router.post("/chat/completions", response_model=ChatCompletion)
+@router.post("/chat/completions", response_model=ChatCompletion,
+              responses=content({SSE: events("A chat.completion.chunk")}))
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
     service = request.app.state.services.chat
     result = await until_disconnect(request, service.create(body, stream_error_renderer(request)))
@@ -22,4 +26,4 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Res
         return Response(status_code=499)
     if isinstance(result, ChatCompletion):
         return SafeJSONResponse(result.model_dump(mode="json"))
-    return EventStreamResponse(result)
+    return EventStreamResponse(result, request)

@@ -34,7 +34,8 @@ class ChatService:
         return GenerationRequest(
             messages=[message.for_engine() for message in body.messages],
             max_tokens=body.max_completion_tokens or body.max_tokens or self.settings.max_tokens_default,
-            temperature=body.temperature, top_p=body.top_p, frequency_penalty=body.frequency_penalty,
+            temperature=body.temperature, top_p=body.top_p, top_k=body.top_k, min_p=body.min_p,
+            frequency_penalty=body.frequency_penalty,
             presence_penalty=body.presence_penalty, stop=stop_list(body.stop), seed=body.seed, n=body.n,
             response_format=body.response_format.for_engine() if body.response_format else None,
         )
@@ -46,7 +47,7 @@ class ChatService:
         request = self.generation_request(body)
         check_capabilities(engine, request, tools=body.tools, logprobs=body.logprobs)
         generation = Generation(engine, request, self.metrics)
-        await generation.start()
+        await generation.start(streaming=body.stream)
         if body.stream:
             return self._stream(engine, body, generation, on_error)
         texts, finishes = await collect(generation, body.n)

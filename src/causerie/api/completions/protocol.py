@@ -6,27 +6,30 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from causerie.api.common import ModelFacts, StopField, StreamOptions, UsageInfo
+from causerie.api.common import ModelFacts, ModelName, Seed, StopField, StreamOptions, TokenCount, TopK, UsageInfo
 
 
 class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    model: str | None = None
-    prompt: str | list[str]
+    model: ModelName = None
+    # One text per request; a list must hold exactly one (the service says so with its own message).
+    prompt: str | list[str] = Field(json_schema_extra={"minItems": 1, "maxItems": 1})
     echo: bool = False
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
     logprobs: int | None = None
-    max_tokens: int | None = Field(16, ge=1)
+    max_tokens: TokenCount | None = 16
     n: int = Field(1, ge=1, le=16)
     presence_penalty: float | None = Field(None, ge=-2, le=2)
-    seed: int | None = None
+    seed: Seed | None = None
     stop: StopField = None
     stream: bool = False
     stream_options: StreamOptions | None = None
     suffix: str | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
+    top_k: TopK | None = None  # vLLM's and llama.cpp's extension
+    min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
 
 

@@ -9,12 +9,16 @@ from causerie.api.auth import require_api_key
 from causerie.api.completions.protocol import Completion, CompletionRequest
 from causerie.api.errors import SafeJSONResponse
 from causerie.api.generation import until_disconnect
+from causerie.api.json_body import StrictJSONRoute
+from causerie.api.openapi import AUTH, ENGINE, SSE, content, errors, events
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
-router = APIRouter(prefix="/v1", tags=["completions"], dependencies=[Depends(require_api_key)])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/v1", tags=["completions"],
+                   dependencies=[Depends(require_api_key)], responses=errors(*AUTH, *ENGINE))
 
 
-@router.post("/completions", response_model=Completion)
+@router.post("/completions", response_model=Completion,
+              responses=content({SSE: events("A text_completion chunk")}))
 async def completions(body: CompletionRequest, request: Request) -> Response:
     service = request.app.state.services.completions
     result = await until_disconnect(request, service.create(body, stream_error_renderer(request)))
@@ -22,4 +26,4 @@ async def completions(body: CompletionRequest, request: Request) -> Response:
         return Response(status_code=499)
     if isinstance(result, Completion):
         return SafeJSONResponse(result.model_dump(mode="json"))
-    return EventStreamResponse(result)
+    return EventStreamResponse(result, request)

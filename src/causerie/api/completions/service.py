@@ -34,7 +34,8 @@ class CompletionService:
                                  hint="Fill-in-the-middle is not supported.")
         return GenerationRequest(
             prompt=self.prompt_text(body), max_tokens=body.max_tokens, temperature=body.temperature,
-            top_p=body.top_p, frequency_penalty=body.frequency_penalty, presence_penalty=body.presence_penalty,
+            top_p=body.top_p, top_k=body.top_k, min_p=body.min_p, frequency_penalty=body.frequency_penalty,
+            presence_penalty=body.presence_penalty,
             stop=stop_list(body.stop), seed=body.seed, n=body.n,
         )
 
@@ -44,7 +45,7 @@ class CompletionService:
         request = self.generation_request(body)
         check_capabilities(engine, request, logprobs=body.logprobs)
         generation = Generation(engine, request, self.metrics)
-        await generation.start()
+        await generation.start(streaming=body.stream)
         base = {"id": new_id("cmpl"), "created": int(time.time()), "model": engine.name,
                 "system_fingerprint": fingerprint(engine)}
         if not body.stream:

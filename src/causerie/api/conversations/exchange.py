@@ -19,7 +19,7 @@ from typing import Any
 import anyio
 
 from causerie.api.conversations.protocol import MessageCreate, MessageOut
-from causerie.api.generation import SSE_DONE, Generation, sse
+from causerie.api.generation import SSE_DONE, Generation, sse, sse_comment
 from causerie.errors import CauserieError, EngineFailure
 from causerie.store import Store
 from causerie.store.models import COMPLETE, ERROR, INTERRUPTED
@@ -132,6 +132,7 @@ class ExchangeStream:
 
     def __init__(self, events: AsyncIterator[bytes], cleanup: Callable[[], Awaitable[None]]):
         self._events, self._cleanup = events, cleanup
+        self._closed = False
 
     def __aiter__(self) -> ExchangeStream:
         return self
@@ -140,6 +141,9 @@ class ExchangeStream:
         return await self._events.__anext__()
 
     async def aclose(self) -> None:
+        if self._closed:  # closed once by whoever gets there first: the cleanup frees a lock
+            return
+        self._closed = True
         try:
             await self._events.aclose()
         finally:
@@ -158,7 +162,10 @@ async def stream_events(generation: Generation, recorder: AnswerRecorder, start:
     yield _event("start", **start)
     try:
         async for chunk in generation.chunks():
-            if chunk.text and chunk.index == 0:
+            if chunk.waiting:
+                if comment := sse_comment(chunk.waiting):
+                    yield comment
+            elif chunk.text and chunk.index == 0:
                 recorder.add(chunk.text)
                 yield _event("delta", content=chunk.text)
                 await recorder.maybe_flush()

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from causerie.api.common import ModelFacts, StopField
+from causerie.api.common import ModelFacts, Seed, StopField, TokenCount
 from causerie.store.records import ConversationRecord, FeedbackRecord, MessageRecord, SearchHit
 
 
@@ -32,8 +32,8 @@ class MessageCreate(BaseModel):
     model: str | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
-    max_tokens: int | None = Field(None, ge=1)
-    seed: int | None = None
+    max_tokens: TokenCount | None = None
+    seed: Seed | None = None
     stop: StopField = None
 
 

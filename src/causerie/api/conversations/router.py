@@ -26,9 +26,12 @@ from causerie.api.conversations.protocol import (
 from causerie.api.conversations.service import ConversationService
 from causerie.api.errors import SafeJSONResponse, request_lang
 from causerie.api.generation import until_disconnect
+from causerie.api.json_body import StrictJSONRoute
+from causerie.api.openapi import AUTH, ENGINE, SSE, STORED, content, errors, events, text
 from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 
-router = APIRouter(prefix="/api", tags=["conversations"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/api", tags=["conversations"], responses=errors(*AUTH, *STORED))
+EXPORTS = content({"application/json": text("object"), "text/markdown": text()})
 Caller = Depends(require_history)
 Format = Query("json", alias="format", pattern="^(json|markdown)$")
 
@@ -73,12 +76,14 @@ async def delete_conversation(conversation_id: str, request: Request, principal:
     return await service(request).delete(principal, conversation_id)
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=Exchange)
+@router.post("/conversations/{conversation_id}/messages", response_model=Exchange,
+              responses=errors(*AUTH, *STORED, *ENGINE) | content({SSE: events("An exchange event (start, delta, "
+                                                                                   "end)")}))
 async def post_message(conversation_id: str, body: MessageCreate, request: Request,
                        principal: Principal = Caller) -> Response:
     work = service(request).post_message(principal, conversation_id, body, stream_error_renderer(request))
     if body.stream:  # the stream's own cleanup stores what was said if the client leaves
-        return EventStreamResponse(await work)
+        return EventStreamResponse(await work, request)
     result = await until_disconnect(request, work)
     if result is None:
         return Response(status_code=499)
@@ -98,7 +103,7 @@ async def put_feedback(conversation_id: str, message_id: int, body: FeedbackCrea
     return await service(request).feedback(principal, conversation_id, message_id, body)
 
 
-@router.get("/conversations/{conversation_id}/export")
+@router.get("/conversations/{conversation_id}/export", responses=EXPORTS)
 async def export_conversation(conversation_id: str, request: Request, principal: Principal = Caller,
                               fmt: Literal["json", "markdown"] = Format) -> Response:
     text = await service(request).export(principal, conversation_id, fmt, request_lang(request))
@@ -111,7 +116,7 @@ async def search(request: Request, principal: Principal = Caller, q: str = Query
     return await service(request).search(principal, q, limit)
 
 
-@router.get("/me/export")
+@router.get("/me/export", responses=EXPORTS)
 async def export_all(request: Request, principal: Principal = Caller,
                      fmt: Literal["json", "markdown"] = Format) -> Response:
     text = await service(request).export(principal, None, fmt, request_lang(request))

@@ -224,7 +224,7 @@ class ConversationService:
         recorder = AnswerRecorder(store, answer, self.settings.store_flush_ms)
         generation = Generation(engine, request, self.metrics)
         try:
-            await generation.start()
+            await generation.start(streaming=body.stream)
         except Exception as error:  # kept, with the reason: the question is not lost
             reason = error.message("en") if hasattr(error, "message") else type(error).__name__
             await recorder.finish(ERROR, None, error=reason)

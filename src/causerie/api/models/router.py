@@ -5,9 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from causerie.api.auth import require_api_key
+from causerie.api.json_body import StrictJSONRoute
 from causerie.api.models.protocol import ModelList, ModelObject
+from causerie.api.openapi import AUTH, errors
+from causerie.errors import UnknownModel
 
-router = APIRouter(prefix="/v1", tags=["models"], dependencies=[Depends(require_api_key)])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/v1", tags=["models"], dependencies=[Depends(require_api_key)],
+                   responses=errors(*AUTH, UnknownModel))
 
 
 @router.get("/models", response_model=ModelList)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,7 @@ from causerie.api.common import ModelFacts
 from causerie.api.generation import SSE_DONE, sse
 from causerie.api.skills.protocol import RESERVED_FIELDS, SkillList, SkillResponse
 from causerie.engines.pool import EnginePool
-from causerie.errors import CauserieError, InvalidRequest
+from causerie.errors import CauserieError, InvalidRequest, TimedOut
 from causerie.skills.base import Event, Result, Skill
 from causerie.skills.registry import skill_class, skill_classes
 
@@ -51,8 +52,9 @@ async def events_in_thread(skill: Skill, data: Any) -> AsyncIterator[Event]:
 
 
 class SkillService:
-    def __init__(self, pool: EnginePool):
+    def __init__(self, pool: EnginePool, time_limit: float):
         self.pool = pool
+        self.time_limit = time_limit  # a run past it is stopped with a clear error, never left hanging
 
     def list(self, lang: str) -> SkillList:
         return SkillList(data=[cls.describe(lang) for cls in skill_classes().values()])
@@ -69,9 +71,10 @@ class SkillService:
 
     async def run(self, skill: Skill, data: Any) -> SkillResponse:
         output = None
-        async for event in events_in_thread(skill, data):
-            if isinstance(event, Result):
-                output = event.output
+        async with self._deadline(skill):
+            async for event in events_in_thread(skill, data):
+                if isinstance(event, Result):
+                    output = event.output
         assert output is not None
         return SkillResponse(skill=skill.name, model=skill.engine.name, output=output.model_dump(mode="json"),
                              causerie=ModelFacts.of(skill.engine.card))
@@ -80,10 +83,21 @@ class SkillService:
         facts = ModelFacts.of(skill.engine.card).model_dump(mode="json")
         yield sse(json.dumps({"type": "start", "skill": skill.name, "model": skill.engine.name, "causerie": facts}))
         try:
-            async for event in events_in_thread(skill, data):
-                yield sse(json.dumps(event_payload(event), ensure_ascii=False))
+            async with self._deadline(skill):
+                async for event in events_in_thread(skill, data):
+                    yield sse(json.dumps(event_payload(event), ensure_ascii=False))
         except CauserieError as error:
             yield on_error(error)
         yield SSE_DONE
+
+    @contextlib.asynccontextmanager
+    async def _deadline(self, skill: Skill) -> AsyncIterator[None]:
+        """Stop the skill after `time_limit` seconds: its engine request and sandbox runs see the cancel."""
+        try:
+            async with asyncio.timeout(self.time_limit):
+                yield
+        except TimeoutError:
+            skill.cancel.set()
+            raise TimedOut("api.skill_timeout", skill=skill.name, limit=f"{self.time_limit:g}") from None
 
 

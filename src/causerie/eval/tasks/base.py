@@ -97,7 +97,7 @@ def complete(ctx: RunContext, messages: list[dict[str, str]], max_tokens: int | 
     """One plain generation (the naive mode), with the run's decoding settings."""
     request = GenerationRequest(messages=messages, temperature=ctx.temperature, seed=ctx.seed,
                                 max_tokens=max_tokens or ctx.max_tokens, cancel=LinkedCancel(ctx.cancel))
-    return "".join(chunk.text for chunk in ctx.engine.generate(request))
+    return "".join(chunk.text for chunk in ctx.engine.stream(request))
 
 
 def make_skill(name: str, ctx: RunContext) -> Skill:
