@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from fuzz_caps import cap
 from hypothesis import HealthCheck, settings
 
 from causerie.api import create_app
@@ -21,7 +22,6 @@ from .causerie_it import ServerProcess
 
 pytestmark = pytest.mark.integration
 EXAMPLES = 30
-MAX_TOKENS = 16
 SLOTS = 4  # the test server's --parallel (tests/integration/causerie_it.py)
 
 
@@ -36,16 +36,7 @@ schema = schemathesis.openapi.from_dict(_document()).include(path_regex=r"^/v1/(
 
 @schema.hook
 def map_case(context, case):  # noqa: ARG001 - schemathesis passes its context
-    """Cap generated lengths (an absent max_tokens, or a valid one above the cap), and `n` to the server's
-    slots: like the context length, that limit is the engine's, not the wire's (the document says 16, this
-    server takes 4 and says so with a 400). Invalid values stay as generated."""
-    if isinstance(case.body, dict):
-        for key, cap in (("max_tokens", MAX_TOKENS), ("max_completion_tokens", MAX_TOKENS), ("n", SLOTS)):
-            value = case.body.get(key)
-            if isinstance(value, int) and not isinstance(value, bool) and value > cap:
-                case.body[key] = cap
-        case.body.setdefault("max_tokens", MAX_TOKENS)
-    return case
+    return cap(case, SLOTS)
 
 
 @schema.parametrize()

@@ -139,3 +139,25 @@ async def test_a_405_says_which_methods_are_allowed(client, method, path, allowe
     error = openai_error(response, 405)
     assert response.headers["allow"] == allowed
     assert allowed in error["message"] and error["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(("body", "field"), [({"text": "Bonjour", "target": "en", "model": {}}, "model"),
+                                             ({"text": "Bonjour", "target": "en", "stream": "yes"}, "stream")])
+async def test_a_skills_own_options_of_the_wrong_type_are_a_400(client, fake, body, field):
+    error = openai_error(await client.post("/api/skills/translate", json=body), 400)  # was a 500
+    assert error["param"] == field
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(("method", "path", "field"), [
+    ("GET", "/api/conversations?offset=10000000000000000001", "offset"),  # overflowed the database: a 500
+    ("DELETE", "/api/conversations/abc/messages?from=10000000000000000001", "from"),
+])
+async def test_ids_and_offsets_past_64_bits_are_a_400(client, method, path, field):
+    error = openai_error(await client.request(method, path), 400)
+    assert error["param"] == field and "9007199254740992" in error["message"]
+
+
+async def test_completion_logprobs_must_not_be_negative(client):
+    assert openai_error(await client.post("/v1/completions", json={"prompt": "x", "logprobs": -3}), 400)[
+        "param"] == "logprobs"

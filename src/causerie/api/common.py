@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from causerie.engines.base import Usage
 from causerie.errors import InvalidRequest
@@ -14,12 +14,22 @@ from causerie.models.card import ModelCard
 # them used to overflow inside it ("got -727379968"); now it is a 400 naming the field and the limit.
 MAX_TOKENS_LIMIT = 1_048_576  # more than any model's context: a request is never cut by this
 MAX_STOPS = 16
-TokenCount = Annotated[int, Field(ge=1, le=MAX_TOKENS_LIMIT)]
+
+
+def not_a_boolean(value: Any) -> Any:
+    """JSON's true is not the integer 1 (pydantic takes it as 1, against the document); 16.0 is an integer."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return value
+
+
+NotBool = BeforeValidator(not_a_boolean)
+TokenCount = Annotated[int, Field(ge=1, le=MAX_TOKENS_LIMIT), NotBool]  # NotBool last: the bounds stay in the schema
 # ±2**53: the integers any JSON parser (JavaScript's too) keeps exact; the local engine folds a seed to 32 bits.
 Seed = Annotated[int, Field(ge=-(2**53), le=2**53, description="An integer within ±2**53; the same seed and "
-                            "request give the same answer.")]
+                            "request give the same answer."), NotBool]
 TopK = Annotated[int, Field(ge=-1, le=MAX_TOKENS_LIMIT, description="Sample among the k likeliest tokens "
-                            "(0 or -1: off), as vLLM and llama.cpp take it.")]
+                            "(0 or -1: off), as vLLM and llama.cpp take it."), NotBool]
 # These rules are enforced by `stop_list` and the engine pool, with messages of their own; declared here too so
 # that the OpenAPI document says what the server accepts.
 StopField = Annotated[str | list[str] | None, Field(None, description=f"Up to {MAX_STOPS} non-empty sequences.",

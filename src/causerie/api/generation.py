@@ -103,9 +103,9 @@ class Generation:
 
 
 def _under_way(waiting: Waiting) -> bool:
-    """Waiting in line, or past the engine's checks (a prompt batch already read): the request will not be
-    refused with a 4xx any more, so a stream may start."""
-    return waiting.stage == "queued" or waiting.done > 0
+    """Waiting in line, or reading its prompt: the request will not be refused with a 4xx any more (llama.cpp
+    checks the context size before its first prompt-progress report, done = 0), so a stream may start."""
+    return waiting.stage in ("queued", "prompt")
 
 
 def sse_comment(waiting: Waiting) -> bytes:

@@ -10,6 +10,7 @@ holds the document and the server to each other.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -107,11 +108,44 @@ def causerie_openapi(app: FastAPI) -> dict[str, Any]:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
-    schemas = document.get("components", {}).get("schemas", {})
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    expand_skills(document)
     app.openapi_schema = document
     return document
+
+
+def component(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, Any]:
+    """`model`'s JSON schema, its nested models moved to the document's components."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schema.pop("$defs", {}))
+    return schema
+
+
+def expand_skills(document: dict[str, Any]) -> None:
+    """One path per registered skill, with that skill's own input and output schemas, in place of the
+    generic /api/skills/{name} (which the server still routes, answering 404 for an unknown name)."""
+    from causerie.skills.registry import skill_classes
+
+    paths, schemas = document["paths"], document["components"]["schemas"]
+    template = paths.pop("/api/skills/{name}", {}).get("post")
+    if template is None:
+        return
+    for name, skill in skill_classes().items():
+        operation = copy.deepcopy(template)
+        operation.pop("parameters", None)
+        operation.update(operationId=f"run_skill_{name}", summary=skill.title["en"])
+        body = component(skill.Input, schemas)
+        body["properties"] |= {"model": {"type": "string", "minLength": 1, "description": "A model's name."},  # the
+                               # fields every skill takes besides its own (api/skills/protocol.RESERVED_FIELDS)
+                               "stream": {"type": "boolean", "default": False,
+                                          "description": "Server-sent events as the skill runs."}}
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        answer = copy.deepcopy(schemas["SkillResponse"])
+        answer["properties"]["output"] = component(skill.Output, schemas)
+        operation["responses"]["200"]["content"]["application/json"]["schema"] = answer
+        paths[f"/api/skills/{name}"] = {"post": operation}
 
 
 async def docs_guard(request: Request) -> None:

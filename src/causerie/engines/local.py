@@ -6,6 +6,7 @@ prompt-cache reuse across the turns of a conversation (a slot is picked by longe
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import secrets
 import threading
@@ -77,6 +78,24 @@ def error_from(payload: dict[str, Any]) -> Exception:
     return EngineFailure("api.engine_error", detail=error.get("message", "?"))
 
 
+def without_empty_prefill(request: GenerationRequest) -> GenerationRequest:
+    """llama.cpp continues a trailing assistant turn (prefill). An empty one has nothing to continue, and when
+    it is all the chat holds the rendered prompt is empty: llama.cpp then answers nothing, and with n > 1 its
+    main loop spins forever, wedging every slot (found by schemathesis). Dropping the empty turns asks for a
+    new answer instead, which is what OpenAI's API does with the same messages. An empty completion prompt
+    has no such reading: it is refused (the document says `minLength: 1`)."""
+    if not request.is_chat:
+        if not request.prompt:
+            raise InvalidRequest("api.empty_prompt", param="prompt", code="invalid_value", field="prompt")
+        return request
+    messages = list(request.messages or [])
+    while messages and messages[-1].get("role") == "assistant" and not messages[-1].get("content"):
+        messages.pop()
+    if len(messages) == len(request.messages or []):
+        return request
+    return dataclasses.replace(request, messages=messages)
+
+
 class LocalEngine(Engine):
     kind = "local"
 
@@ -108,6 +127,7 @@ class LocalEngine(Engine):
         return min(per_slot, self.card.context_length or per_slot)
 
     def generate(self, request: GenerationRequest) -> Iterator[Chunk]:
+        request = without_empty_prefill(request)
         inbox: queue.SimpleQueue = queue.SimpleQueue()
 
         def on_chunk(payload: dict) -> bool:

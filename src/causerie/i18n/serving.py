@@ -65,6 +65,10 @@ SERVING: dict[str, dict[str, str]] = {
         "fr": "Champ « stop » : {count} séquences d'arrêt, au plus {limit} sont acceptées.",
         "en": "Field 'stop': {count} stop sequences, at most {limit} are accepted.",
     },
+    "api.empty_prompt": {
+        "fr": "Champ « {field} » : le texte à continuer est vide, il n'y a rien à compléter. Donnez du texte.",
+        "en": "Field '{field}': the text to continue is empty, there is nothing to complete. Give some text.",
+    },
     "api.empty_model": {
         "fr": "Champ « model » vide. Nommez un modèle ({available}) ou omettez le champ pour le modèle par défaut.",
         "en": "Field 'model' is empty. Name a model ({available}) or leave the field out for the default model.",

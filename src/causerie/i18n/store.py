@@ -61,16 +61,6 @@ STORE: dict[str, dict[str, str]] = {
         "fr": "Le message {id} n'est pas une réponse de l'assistant : seules les réponses reçoivent un avis.",
         "en": "Message {id} is not an assistant answer: only answers take feedback.",
     },
-    "store.page_out_of_range": {
-        "fr": "Page hors limites : décalage {offset}, mais il n'y a que {total} conversation(s). "
-        "Utilisez un décalage inférieur à {total}.",
-        "en": "Page out of range: offset {offset}, but there are only {total} conversation(s). "
-        "Use an offset below {total}.",
-    },
-    "store.empty_search": {
-        "fr": "Recherche vide : donnez au moins un mot.",
-        "en": "Empty search: give at least one word.",
-    },
     "store.search_unsupported": {
         "fr": "La recherche plein texte n'est pas disponible sur {backend} (SQLite ou PostgreSQL seulement).",
         "en": "Full-text search is not available on {backend} (SQLite or PostgreSQL only).",

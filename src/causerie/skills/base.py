@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import InvalidRequest
@@ -23,6 +23,11 @@ from causerie.i18n import resolve_lang
 
 class SkillInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# A field the skill works on: it must hold something besides spaces. The skill says so itself with a message
+# of its own (text_tools.require_text); this tells the JSON schema (GET /api/skills, /openapi.json) too.
+Text = Annotated[str, Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})]
 
 
 class SkillOutput(BaseModel):

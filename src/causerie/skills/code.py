@@ -12,11 +12,11 @@ from pydantic import Field
 
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
-from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 
 class CodeInput(SkillInput):
-    description: str = Field(max_length=20_000, description="What the code must do.")
+    description: Text = Field(max_length=20_000, description="What the code must do.")
     language: str = Field("python", max_length=40, description="Programming language (Python is checked).")
     with_tests: bool = Field(False, description="Also write asserts and run them in the sandbox (Python).")
 

@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 
 from causerie.errors import InvalidRequest
 from causerie.skills import text_tools as tt
-from causerie.skills.base import Event, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Result, Skill, SkillInput, SkillOutput, Text
 
 Kind = Literal["email", "sms", "letter", "post"]
 WORDS = {"sms": {"short": 20, "medium": 40, "long": 70}, "other": {"short": 60, "medium": 120, "long": 250}}
@@ -44,7 +44,7 @@ _SUBJECT = re.compile(r"^\W*(?:objet|sujet|subject)\s*:\s*(.+?)[\s*_]*$", re.I)
 
 
 class DraftInput(SkillInput):
-    points: str = Field(description="What the message must say: a few notes or bullet points.")
+    points: Text = Field(description="What the message must say: a few notes or bullet points.")
     kind: Kind = Field("email", description="email, sms, letter or post.")
     tone: Literal["formal", "friendly", "firm"] = Field("friendly", description="Tone of the message.")
     lang: str | None = Field(None, description="fr or en (default: the interface language).")

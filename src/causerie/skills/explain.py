@@ -7,12 +7,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from causerie.skills.base import Event, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.code_tools import require_code
 
 
 class ExplainInput(SkillInput):
-    code: str = Field(min_length=1, max_length=100_000, description="The code to explain.")
+    code: Text = Field(min_length=1, max_length=100_000, description="The code to explain.")
     language: str = Field("python", description="Programming language of the code.")
     level: Literal["beginner", "expert"] = Field("beginner", description="Who the explanation is for.")
     lang: Literal["fr", "en"] | None = Field(None, description="Language of the explanation (default: UI).")

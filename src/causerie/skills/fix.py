@@ -14,7 +14,7 @@ from pydantic import Field
 
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
-from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 PROMPTS = {
     "fr": {
@@ -41,7 +41,7 @@ PROMPTS = {
 
 
 class FixInput(SkillInput):
-    code: str = Field(max_length=100_000, description="The buggy Python code.")
+    code: Text = Field(max_length=100_000, description="The buggy Python code.")
     error: str | None = Field(None, max_length=20_000, description="The error message or traceback seen.")
     tests: str | None = Field(None, max_length=50_000, description="Tests (asserts, test_* functions) that "
                               "must pass; the code is importable as the module `solution`.")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
-from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 EXAMPLES = {  # (mode, prompt language) -> (text, improved text)
     ("proofread", "fr"): ("je suis allé au marché hier et j'ai acheter des pomme , mais il pleuvait",
@@ -33,7 +33,7 @@ EXAMPLES = {  # (mode, prompt language) -> (text, improved text)
 
 
 class ImproveInput(SkillInput):
-    text: str = Field(description="The text to improve.")
+    text: Text = Field(description="The text to improve.")
     mode: Literal["proofread", "rewrite"] = Field("proofread", description="Fix errors only, or rewrite.")
     tone: Literal["keep", "formal", "friendly"] = Field("keep", description="Register (tone) of the result.")
 

@@ -17,7 +17,7 @@ from pydantic import Field
 from causerie.errors import InvalidRequest
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
-from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 MIN_SPEEDUP = 1.1  # below this, timing noise on a shared machine could be the whole "gain"
 PROMPTS = {
@@ -40,7 +40,7 @@ PROMPTS = {
 
 
 class OptimizeInput(SkillInput):
-    code: str = Field(max_length=100_000, description="The Python code to speed up.")
+    code: Text = Field(max_length=100_000, description="The Python code to speed up.")
     entry: str | None = Field(None, max_length=200, description="The function to optimize (default: found).")
     tests: str | None = Field(None, max_length=50_000, description="Tests both versions must pass "
                               "(the code is importable as `solution`).")

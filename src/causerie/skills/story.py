@@ -71,7 +71,7 @@ def unsafe_words(text: str) -> list[str]:
 
 
 class StoryInput(SkillInput):
-    age: int = Field(description="Age of the child, 2 to 12.")
+    age: int = Field(description="Age of the child, 2 to 12.", json_schema_extra={"minimum": 2, "maximum": 12})
     length: Literal["short", "medium", "long"] = Field("short", description="About 150, 300 or 550 words.")
     characters: list[str] = Field(default_factory=list, description="Names (and what they are).")
     theme: str | None = Field(None, max_length=300, description="What the story is about.")

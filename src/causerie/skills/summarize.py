@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
-from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 Length = Literal["line", "paragraph", "bullets"]
 ANSWER_TOKENS = {"line": 80, "paragraph": 300, "bullets": 300}
@@ -48,7 +48,7 @@ EXAMPLE = {  # one short example text, so the model sees the expected shape of e
 
 
 class SummarizeInput(SkillInput):
-    text: str = Field(description="The text to summarize: plain text, Markdown or HTML.")
+    text: Text = Field(description="The text to summarize: plain text, Markdown or HTML.")
     format: Literal["auto", "text", "markdown", "html"] = Field("auto", description="How to read `text`.")
     length: Length = Field("paragraph", description="One line, a paragraph, or bullet points.")
     lang: str | None = Field(None, description="Language of the summary (default: the text's language).")

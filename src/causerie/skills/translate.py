@@ -20,7 +20,7 @@ from pydantic import Field, field_validator
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
-from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
 MAX_CHARS = 200_000  # about 50k tokens: hours on a laptop CPU, beyond that use a batch tool
 MAX_CHUNK_TOKENS = 300  # small models translate short passages better than long ones
@@ -37,7 +37,7 @@ EXAMPLE = {
 
 
 class TranslateInput(SkillInput):
-    text: str = Field(description="The text to translate (plain text or Markdown).")
+    text: Text = Field(description="The text to translate (plain text or Markdown).")
     target: str = Field(description="Target language: fr, en, de, es, it, pt or nl.")
     source: str | None = Field(None, description="Source language; detected when absent or 'auto'.")
 

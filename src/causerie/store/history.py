@@ -77,9 +77,8 @@ class HistoryMixin(StoreBase):
         """A page of the user's conversations, most recently updated first, and how many there are."""
         counts = select(func.count()).where(Message.conversation_id == Conversation.id).scalar_subquery()
         with self._read() as session:
+            # A page past the end is empty, as in every paged API; `total` tells the client where the end is.
             total = session.scalar(select(func.count()).where(Conversation.user_id == user_id)) or 0
-            if offset and offset >= total:
-                raise InvalidRequest("store.page_out_of_range", param="offset", offset=offset, total=total)
             rows = session.execute(
                 select(Conversation, counts).where(Conversation.user_id == user_id)
                 .order_by(Conversation.updated_at.desc(), Conversation.id).limit(limit).offset(offset)).all()

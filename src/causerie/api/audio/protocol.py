@@ -5,19 +5,21 @@ message naming the accepted ones (and the numbers), not a generic validation err
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from causerie.api.common import ModelFacts
+from causerie.speech.audio import FORMATS
+from causerie.speech.synthesis import MAX_SPEED, MIN_SPEED
 
 
 class SpeechRequest(BaseModel):
     model_config = ConfigDict(extra="allow")  # unknown OpenAI options (instructions, stream_format) are ignored
 
     model: str | None = None  # tts-1, tts-1-hd, gpt-4o-mini-tts, or a backend name ("espeak")
-    input: str
+    input: str = Field(json_schema_extra={"minLength": 1, "pattern": r"\S"})  # checked by the service
     voice: str | None = None  # one of GET /api/voices, "fr"/"en", or an OpenAI voice (alloy, nova…)
-    response_format: str = "mp3"
-    speed: float = 1.0
+    response_format: str = Field("mp3", json_schema_extra={"enum": list(FORMATS)})  # checked by the service
+    speed: float = Field(1.0, json_schema_extra={"minimum": MIN_SPEED, "maximum": MAX_SPEED})  # checked by the service
 
 
 class TranscriptionForm(BaseModel):

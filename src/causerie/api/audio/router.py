@@ -24,17 +24,22 @@ FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
 AUDIO_TYPES = ("audio/mpeg", "audio/ogg", "audio/aac", "audio/flac", "audio/wav", "audio/pcm")
 AUDIO = content({media: {"schema": {"type": "string", "format": "binary"}} for media in AUDIO_TYPES},
                 "The audio, streamed.")
-TRANSCRIPTS = content({"application/json": {"schema": Transcription.model_json_schema()}, "text/plain": text(),
+# ModelFacts, which it nests, is a component already (every /v1 answer carries it).
+TRANSCRIPT_SCHEMA = {key: value for key, value in Transcription.model_json_schema(
+    ref_template="#/components/schemas/{model}").items() if key != "$defs"}
+TRANSCRIPTS = content({"application/json": {"schema": TRANSCRIPT_SCHEMA}, "text/plain": text(),
                        "application/x-subrip": text(), "text/vtt": text()})
 # The form is read by hand (to bound files and fields), so its schema is declared here.
 UPLOAD = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {
-        "file": {"type": "string", "format": "binary", "description": "The audio (wav, mp3, ogg, flac, m4a…)."},
+        "file": {"type": "string", "format": "binary", "contentMediaType": "audio/*",
+                 "description": "The audio (wav, mp3, ogg, flac, m4a…)."},
         "model": {"type": "string", "description": "whisper-1 or a speech-to-text model of `causerie models`."},
         "language": {"type": "string", "description": "ISO 639-1 code (fr, en); detected when absent."},
         "prompt": {"type": "string"},
         "response_format": {"type": "string", "enum": list(FORMATS)},
-        "temperature": {"type": "number", "minimum": 0, "maximum": 1}}}}}}}
+        "temperature": {"type": "number", "minimum": 0, "maximum": 1}}},
+    "encoding": {"file": {"contentType": "audio/*"}}}}}}
 FORM_FIELDS = ("model", "language", "prompt", "response_format", "temperature")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from causerie.api.common import (
     ModelFacts,
     ModelName,
+    NotBool,
     ResponseFormat,
     Seed,
     StopField,
@@ -48,11 +49,13 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     model: ModelName = None
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
-    logprobs: bool | None = None
+    # Accepted as OpenAI clients send them; what this server does not support yet is said in the document
+    # (and refused by check_capabilities with a message that names the field).
+    logprobs: bool | None = Field(None, json_schema_extra={"enum": [False, None]})
     max_completion_tokens: TokenCount | None = None
     max_tokens: TokenCount | None = Field(None, description="Deprecated by OpenAI; honoured like "
                                           "max_completion_tokens.")
-    n: int = Field(1, ge=1, le=16)
+    n: Annotated[int, Field(ge=1, le=16), NotBool] = 1
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     response_format: ResponseFormat | None = None
     seed: Seed | None = None
@@ -60,7 +63,7 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
-    tools: list[dict[str, Any]] | None = None
+    tools: list[dict[str, Any]] | None = Field(None, json_schema_extra={"maxItems": 0})
     top_p: float | None = Field(None, ge=0, le=1)
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension
     min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")

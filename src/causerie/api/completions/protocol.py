@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from causerie.api.common import ModelFacts, ModelName, Seed, StopField, StreamOptions, TokenCount, TopK, UsageInfo
+from causerie.api.common import (
+    ModelFacts,
+    ModelName,
+    NotBool,
+    Seed,
+    StopField,
+    StreamOptions,
+    TokenCount,
+    TopK,
+    UsageInfo,
+)
 
 
 class CompletionRequest(BaseModel):
@@ -14,18 +24,20 @@ class CompletionRequest(BaseModel):
 
     model: ModelName = None
     # One text per request; a list must hold exactly one (the service says so with its own message).
-    prompt: str | list[str] = Field(json_schema_extra={"minItems": 1, "maxItems": 1})
+    prompt: str | list[str] = Field(json_schema_extra={"minItems": 1, "maxItems": 1, "minLength": 1,
+                                                       "items": {"type": "string", "minLength": 1}})
     echo: bool = False
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
-    logprobs: int | None = None
+    # Not supported: refused when > 0 (with a message that names the field).
+    logprobs: Annotated[int, Field(ge=0, le=0), NotBool] | None = None
     max_tokens: TokenCount | None = 16
-    n: int = Field(1, ge=1, le=16)
+    n: Annotated[int, Field(ge=1, le=16), NotBool] = 1
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     seed: Seed | None = None
     stop: StopField = None
     stream: bool = False
     stream_options: StreamOptions | None = None
-    suffix: str | None = None
+    suffix: str | None = Field(None, json_schema_extra={"maxLength": 0})  # fill-in-the-middle: not supported
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension

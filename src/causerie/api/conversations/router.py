@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from causerie.api.auth import Principal, require_history
@@ -33,6 +33,7 @@ from causerie.api.streaming import EventStreamResponse, stream_error_renderer
 router = APIRouter(route_class=StrictJSONRoute, prefix="/api", tags=["conversations"], responses=errors(*AUTH, *STORED))
 EXPORTS = content({"application/json": text("object"), "text/markdown": text()})
 Caller = Depends(require_history)
+MAX_ID = 2**53  # ids and offsets the databases (64-bit integers) and JSON clients all keep exact
 Format = Query("json", alias="format", pattern="^(json|markdown)$")
 
 
@@ -49,7 +50,7 @@ def exported(text: str, fmt: str, name: str) -> Response:
 
 @router.get("/conversations", response_model=ConversationList)
 async def list_conversations(request: Request, principal: Principal = Caller, limit: int = Query(20, ge=1, le=100),
-                             offset: int = Query(0, ge=0)) -> ConversationList:
+                             offset: int = Query(0, ge=0, le=MAX_ID)) -> ConversationList:
     return await service(request).page(principal, limit, offset)
 
 
@@ -92,13 +93,14 @@ async def post_message(conversation_id: str, body: MessageCreate, request: Reque
 
 @router.delete("/conversations/{conversation_id}/messages", response_model=MessagesDeleted)
 async def delete_messages(conversation_id: str, request: Request, principal: Principal = Caller,
-                          from_id: int = Query(alias="from")) -> MessagesDeleted:
+                          from_id: int = Query(alias="from", ge=0, le=MAX_ID)) -> MessagesDeleted:
     """Delete message `from` and every later one: how a client regenerates an answer or edits a question."""
     return await service(request).truncate(principal, conversation_id, from_id)
 
 
 @router.put("/conversations/{conversation_id}/messages/{message_id}/feedback", response_model=FeedbackOut)
-async def put_feedback(conversation_id: str, message_id: int, body: FeedbackCreate, request: Request,
+async def put_feedback(conversation_id: str, body: FeedbackCreate, request: Request,
+                       message_id: int = Path(ge=0, le=MAX_ID),
                        principal: Principal = Caller) -> FeedbackOut:
     return await service(request).feedback(principal, conversation_id, message_id, body)
 
@@ -111,8 +113,9 @@ async def export_conversation(conversation_id: str, request: Request, principal:
 
 
 @router.get("/search", response_model=SearchResults)
-async def search(request: Request, principal: Principal = Caller, q: str = Query(min_length=1, max_length=1000),
-                 limit: int = Query(20, ge=1, le=100)) -> SearchResults:
+async def search(request: Request, principal: Principal = Caller,
+                 q: str = Query(min_length=1, max_length=1000, json_schema_extra={"pattern": "^[^\\x00]*$"}),
+                 limit: int = Query(20, ge=1, le=100)) -> SearchResults:  # a NUL is refused by the service
     return await service(request).search(principal, q, limit)
 
 

@@ -60,7 +60,7 @@ def check_text(value: str, field: str, limit: int) -> None:
     if len(value) > limit:
         raise PayloadTooLarge("history.too_long", param=field, size=len(value), limit=limit)
     if "\x00" in value:
-        raise InvalidRequest("history.nul_character", param=field, field=field)
+        raise InvalidRequest("history.nul_character", param=field, code="invalid_value", field=field)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:

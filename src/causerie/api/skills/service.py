@@ -65,6 +65,10 @@ class SkillService:
         if not isinstance(body, dict):
             raise InvalidRequest("skill.invalid_input", param="body", skill=name, detail="a JSON object is required")
         fields = {key: value for key, value in body.items() if key not in RESERVED_FIELDS}
+        for key, kind, name in (("model", str, "a string"), ("stream", bool, "true or false")):
+            if body.get(key) is not None and not isinstance(body[key], kind):
+                raise InvalidRequest("api.invalid_field", param=key, code="invalid_value", field=key,
+                                     detail=name)
         engine = self.pool.get(body.get("model"))
         skill = cls(engine, lang)
         return skill, skill.parse(fields), bool(body.get("stream", False))
