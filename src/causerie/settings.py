@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -21,6 +21,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from causerie.i18n import t
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -39,17 +41,68 @@ def resolve_home(explicit: Path | str | None = None) -> Path:
 
 
 class RemoteModel(BaseModel):
-    """An OpenAI-compatible server (vLLM, Ollama, Mistral, another causerie) exposed under a local name."""
+    """An OpenAI-compatible server (vLLM, Ollama, Mistral, another causerie) exposed under a local name, or a
+    pool of such servers (`base_urls`) that share the requests (docs/remote-pools.md)."""
 
     name: str = Field(description="Local model name clients use, e.g. 'mistral-small'.")
-    base_url: str = Field(description="Base URL of the server's API, e.g. 'http://127.0.0.1:11434/v1'.")
+    base_url: str | None = Field(
+        None, description="Base URL of the server's API, e.g. 'http://127.0.0.1:11434/v1' (or `base_urls`)."
+    )
+    base_urls: list[str] | None = Field(
+        None, description="A pool: base URLs of several servers of the same model; each request goes to the "
+        "least busy one that is up (instead of `base_url`).",
+    )
+    weights: list[int] | None = Field(
+        None, description="Relative capacity of each server of `base_urls`, in the same order (default: 1 each).",
+    )
     model: str | None = Field(None, description="Model id on the remote server; defaults to `name`.")
-    api_key: SecretStr | None = Field(None, description="Bearer key sent to the remote server, if any.")
+    api_key: SecretStr | None = Field(None, description="Bearer key sent to the remote server(s), if any.")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for the remote server to answer.")
     connect_timeout: float = Field(5.0, gt=0, description="Seconds to wait for a connection.")
     retries: int = Field(2, ge=0, le=10, description="Retries on connection errors and 429/5xx before any output.")
     context_length: int | None = Field(None, gt=0, description="Context length, if known, shown on the model card.")
     license: str = Field("unknown", description="License of the remote model, shown on the model card.")
+
+    @model_validator(mode="after")
+    def _one_way_to_the_servers(self) -> RemoteModel:
+        # The messages follow the locale: settings are read before the `lang` setting is known.
+        if (self.base_url is None) == (self.base_urls is None):
+            raise ValueError(t("pool.url_both" if self.base_url is not None else "pool.url_missing", name=self.name))
+        if self.base_urls is None:
+            if self.weights is not None:
+                raise ValueError(t("pool.weights_without_pool", name=self.name))
+            return self
+        self._check_pool(self.base_urls, self.weights or [])
+        return self
+
+    def _check_pool(self, urls: list[str], weights: list[int]) -> None:
+        if not urls:
+            raise ValueError(t("pool.urls_empty", name=self.name))
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(t("pool.url_scheme", name=self.name, url=url))
+        seen = [url.rstrip("/") for url in urls]
+        for url in seen:
+            if seen.count(url) > 1:
+                raise ValueError(t("pool.url_duplicate", name=self.name, url=url))
+        if weights and len(weights) != len(urls):
+            raise ValueError(t("pool.weights_length", name=self.name, weights=len(weights), urls=len(urls)))
+        for url, weight in zip(urls, weights, strict=False):
+            if weight <= 0:
+                raise ValueError(t("pool.weight_not_positive", name=self.name, url=url, weight=weight))
+
+    @property
+    def urls(self) -> list[str]:
+        """The servers' base URLs: the pool's, or the single `base_url` as a pool of one."""
+        return list(self.base_urls) if self.base_urls is not None else [str(self.base_url)]
+
+    @property
+    def upstream_weights(self) -> list[int]:
+        return list(self.weights) if self.weights else [1] * len(self.urls)
+
+    @property
+    def is_pool(self) -> bool:
+        return self.base_urls is not None
 
 
 class Settings(BaseSettings):
@@ -119,6 +172,27 @@ class Settings(BaseSettings):
     )
     remotes: list[RemoteModel] = Field(
         default_factory=list, description="Remote OpenAI-compatible models served under local names."
+    )
+    replicas: int | None = Field(
+        None, ge=1, le=256, description="Serve the default model from this many engine replicas on a Ray Serve "
+        "cluster (None: one engine in this process, and Ray is never imported).",
+    )
+    ray_address: str | None = Field(
+        None, description="Ray cluster to join (host:port of a head started with `ray start --head`); None: "
+        "start one on this machine, on 127.0.0.1.",
+    )
+    ray_cpus: int | None = Field(
+        None, ge=1, description="CPUs of the Ray instance causerie starts itself (None: the CPUs of this process).",
+    )
+    min_replicas: int | None = Field(
+        None, ge=0, description="Autoscaling: fewest replicas (with max_replicas; None: `replicas`, fixed).",
+    )
+    max_replicas: int | None = Field(
+        None, ge=1, description="Autoscaling: most replicas (None: `replicas`, fixed).",
+    )
+    replica_cpus: float = Field(1.0, gt=0, description="CPUs Ray reserves for each replica.")
+    replica_threads: int | None = Field(
+        None, ge=1, description="CPU threads of each replica's engine (None: `threads`).",
     )
     verbose_engine: bool = Field(False, description="Show llama.cpp's own logs.")
     tts_voice_fr: str = Field("camille", description="Default French voice (see `causerie voices`).")

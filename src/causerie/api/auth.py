@@ -3,7 +3,8 @@
 Keys come from two places. Keys in the settings (`CAUSERIE_API_KEYS`, `--api-key`) stand for the single
 local user, with every scope and no limits. Keys in the store (`causerie keys create`) belong to a user,
 carry scopes, may expire or be revoked, and are held to a request rate and a daily token quota (429 with
-Retry-After). With no key anywhere the server is in single-user mode, which is allowed on loopback only.
+Retry-After), both kept in the store and so shared by every front end on it (`limits.py`). With no key
+anywhere the server is in single-user mode, which is allowed on loopback only.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from datetime import UTC, datetime
 import anyio
 from fastapi import Request
 
-from causerie.api.limits import RateLimiter, check_quota, utc_day
+from causerie.api.limits import RateLimiter, check_quota, check_rate, utc_day
 from causerie.api.usage import open_meter
 from causerie.errors import AuthError, Forbidden
 from causerie.settings import LOOPBACK_HOSTS, Settings
-from causerie.store import SCOPES, StoreHandle, StoreUnavailable
+from causerie.store import SCOPES, Store, StoreHandle, StoreUnavailable
 from causerie.store.accounts import hash_key, key_prefix
 from causerie.store.records import KeyRecord
 
@@ -56,7 +57,10 @@ def _loopback_client(request: Request) -> bool:
 
 
 class Gatekeeper:
-    """Authentication and limits for one app (its state: the rate buckets and two small caches)."""
+    """Authentication and limits for one app. Its own state is small: the answer to "are there keys?" (a few
+    seconds), the keys verified lately (used only while the store is unreachable) and the rate buckets
+    that stand in for the stored ones meanwhile. A stored key, its token count and its rate bucket are read
+    from the store on every request, so every front end on one database sees the same ones."""
 
     def __init__(self, settings: Settings, store: StoreHandle):
         self.settings, self.store = settings, store
@@ -75,7 +79,6 @@ class Gatekeeper:
         elif token is not None and key_prefix(token) is not None:
             key = await self._stored_key(token)
             found = Principal(key.user_name, key.scopes, key)
-            self._limit(key)
         else:
             found = await self._keyless(request, token)
         request.state.principal = found
@@ -89,15 +92,24 @@ class Gatekeeper:
         return any(secrets.compare_digest(given, key) for key in self.static)
 
     async def _stored_key(self, token: str) -> KeyRecord:
+        """The key, checked and held to its limits (RateLimited, 429, past them)."""
         digest = hash_key(token)
         try:
-            key = await anyio.to_thread.run_sync(lambda: self.store.get().authenticate(token))
+            return await anyio.to_thread.run_sync(self._admit, token, digest)
         except StoreUnavailable:
             seen = self._verified.get(digest)
             if seen is None or time.monotonic() - seen[0] > OFFLINE_GRACE:
                 raise
+            self._limit(seen[1], None)  # this process's buckets, and the last token count seen
             return seen[1]
+
+    def _admit(self, token: str, digest: str) -> KeyRecord:
+        """Blocking, in one worker thread: the key read afresh from the store, then its limits (two
+        statements: the key's row, then the rate bucket's upsert)."""
+        store = self.store.get()
+        key = store.authenticate(token)
         self._verified[digest] = (time.monotonic(), key)
+        self._limit(key, store)
         return key
 
     async def _keyless(self, request: Request, token: str | None) -> Principal:
@@ -123,10 +135,12 @@ class Gatekeeper:
         self._keys_known = (time.monotonic(), required)
         return required
 
-    def _limit(self, key: KeyRecord) -> None:
-        per_minute = key.rate_limit_per_minute
-        self.limiter.check(key.id, self.settings.rate_limit_per_minute if per_minute is None else per_minute)
+    def _limit(self, key: KeyRecord, store: Store | None) -> None:
+        """The quota first (a spent quota says when it renews, and costs no write), then the request rate."""
         check_quota(key, self.settings.token_quota_per_day, datetime.now(UTC))
+        per_minute = key.rate_limit_per_minute
+        check_rate(key.id, self.settings.rate_limit_per_minute if per_minute is None else per_minute, store,
+                   self.limiter)
 
     def forget_keys(self) -> None:
         """Ask the store again on the next keyless request (after keys were created or revoked)."""

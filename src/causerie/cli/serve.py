@@ -23,6 +23,8 @@ def register(app: typer.Typer, lang: str) -> None:
         parallel: int = typer.Option(None, "--parallel", help=t("cli.opt.parallel", lang)),
         context_size: int = typer.Option(None, "--context-size", help=t("cli.opt.context_size", lang)),
         threads: int = typer.Option(None, "--threads", help=t("cli.opt.threads", lang)),
+        replicas: int = typer.Option(None, "--replicas", min=1, help=t("cli.opt.replicas", lang)),
+        ray_address: str = typer.Option(None, "--ray-address", help=t("cli.opt.ray_address", lang)),
     ) -> None:
         import uvicorn
 
@@ -31,7 +33,7 @@ def register(app: typer.Typer, lang: str) -> None:
         st = state(ctx)
         settings = st.settings(host=host, port=port, model=model, api_keys=api_key or None,
                                allow_insecure=allow_insecure, parallel=parallel, context_size=context_size,
-                               threads=threads)
+                               threads=threads, replicas=replicas, ray_address=ray_address)
         lang_ = st.language(settings)
         if not settings.is_loopback() and not settings.api_keys and not _store_has_keys(settings):
             if not settings.allow_insecure:

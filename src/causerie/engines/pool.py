@@ -18,7 +18,10 @@ class EnginePool:
         from causerie.models.catalog import Catalog
 
         catalog = Catalog(settings)
-        engines = [catalog.load(settings.model, lang=lang, quiet=quiet)]
+        if settings.replicas:  # only then is Ray imported
+            engines = [catalog.load_replicated(settings.model)]
+        else:
+            engines = [catalog.load(settings.model, lang=lang, quiet=quiet)]
         engines += [catalog.load(r.name, lang=lang, quiet=quiet) for r in settings.remotes
                     if r.name != engines[0].name]
         return cls(engines, default=engines[0].name)

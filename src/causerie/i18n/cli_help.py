@@ -154,6 +154,18 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "fr": "Fils d'exécution (threads) CPU du moteur local.",
         "en": "CPU threads of the local engine.",
     },
+    "cli.opt.replicas": {
+        "fr": "Servir le modèle depuis N répliques sur Ray Serve (démarre Ray ici, sauf avec --ray-address).",
+        "en": "Serve the model from N replicas on Ray Serve (starts Ray here unless --ray-address is given).",
+    },
+    "cli.opt.ray_address": {
+        "fr": "Rejoindre ce cluster Ray (hôte:port d'une tête lancée par « ray start --head »).",
+        "en": "Join this Ray cluster (host:port of a head started with 'ray start --head').",
+    },
+    "cli.opt.server_url": {
+        "fr": "Adresse du serveur causerie à interroger (par défaut : celle des réglages host et port).",
+        "en": "URL of the causerie server to ask (default: from the host and port settings).",
+    },
     # --- models ---
     "cli.opt.model_name": {
         "fr": "Nom du modèle (voir `causerie models`).",

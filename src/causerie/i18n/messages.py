@@ -4,7 +4,9 @@ It is one catalogue, kept in a few files by area so that each stays readable: th
 and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged below."""
 
 from causerie.i18n.cli_help import CLI_HELP
+from causerie.i18n.cluster import CLUSTER
 from causerie.i18n.eval import EVAL
+from causerie.i18n.pool import POOL
 from causerie.i18n.serving import SERVING
 from causerie.i18n.skills_code import SKILLS_CODE
 from causerie.i18n.skills_text import SKILLS_TEXT
@@ -291,4 +293,4 @@ CORE: dict[str, dict[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE,
-                                      **WEB, **SERVING}
+                                      **WEB, **SERVING, **CLUSTER, **POOL}

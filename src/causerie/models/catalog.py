@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from causerie.engines.base import Engine
-from causerie.errors import CauserieError, ModelError, UnknownModel
+from causerie.errors import CauserieError, ClusterError, ModelError, UnknownModel
 from causerie.models.assembly import fingerprint_local_file, locate_part, verified_card
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
@@ -39,14 +39,18 @@ def registered_cards() -> list[ModelCard]:
 
 
 def remote_cards(settings: Settings) -> list[ModelCard]:
-    return [
-        ModelCard(
-            name=remote.name, family="remote", engine="remote", base_url=remote.base_url,
+    """One card per remote model. A pool shows its first server as `base_url`, and all of them in the
+    description: "model @ first (+N: the others)"."""
+    cards = []
+    for remote in settings.remotes:
+        first, *others = remote.urls
+        where = f"{first} (+{len(others)}: {', '.join(others)})" if others else first
+        cards.append(ModelCard(
+            name=remote.name, family="remote", engine="remote", base_url=first,
             license=remote.license, context_length=remote.context_length, quantization="remote",
-            description=f"{remote.model or remote.name} @ {remote.base_url}",
-        )
-        for remote in settings.remotes
-    ]
+            description=f"{remote.model or remote.name} @ {where}",
+        ))
+    return cards
 
 
 def local_file_card(path: Path) -> ModelCard:
@@ -94,3 +98,11 @@ class Catalog:
     def load(self, name: str, *, lang: str | None = None, quiet: bool = False) -> Engine:
         card = self.prepare(self.get(name), lang=lang, quiet=quiet)
         return engine_class(card.engine).from_settings(card, self.settings)
+
+    def load_replicated(self, name: str) -> Engine:
+        """`name` served by `settings.replicas` replicas on Ray Serve (the `cluster` engine). Each replica
+        assembles and verifies the model on its own node, so the front end needs no copy of it."""
+        card = self.get(name)
+        if card.engine == "remote":
+            raise ClusterError("cluster.replicas_without_local", model=name, kind=card.engine)
+        return engine_class("cluster").from_settings(card, self.settings)

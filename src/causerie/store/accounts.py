@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property, lru_cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, Engine, Float, Insert, bindparam, case, cast, delete, extract, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from causerie.errors import AuthError, Conflict, InvalidRequest, NotFound
 from causerie.store.base import StoreBase
-from causerie.store.models import ApiKey, Conversation, User
+from causerie.store.models import ApiKey, Conversation, RateBucket, User
 from causerie.store.records import KeyRecord, UserRecord, now, utc
 
 KEY_PREFIX = "csk_"
@@ -48,6 +52,30 @@ def check_scopes(scopes: list[str] | tuple[str, ...]) -> frozenset[str]:
         raise InvalidRequest("store.bad_scopes", param="scopes", given=", ".join(unknown) or "-",
                              known=", ".join(SCOPES))
     return frozenset(scopes)
+
+
+@lru_cache(maxsize=4)
+def _take_statement(backend: str, given_clock: bool) -> Insert:
+    """`take_request`'s upsert, built once per backend (building the expression costs more than running
+    it). Parameters: key_id, capacity (requests per minute, a float) and, with `given_clock`, at."""
+    bucket = RateBucket.__table__
+    capacity = bindparam("capacity", type_=Float)
+    if given_clock:
+        clock = bindparam("at", type_=Float)
+    elif backend == "postgresql":  # statement_timestamp(), not clock_timestamp(): one value per statement
+        clock = cast(extract("epoch", func.statement_timestamp()), Float)
+    else:  # SQLite: 'now' is the same throughout a statement
+        clock = (func.julianday("now") - 2440587.5) * 86400.0
+    elapsed = case((clock > bucket.c.updated_at, clock - bucket.c.updated_at), else_=0.0)
+    refilled = bucket.c.tokens + elapsed * (capacity / 60.0)
+    level = case((refilled > capacity, capacity), else_=refilled)
+    insert = (postgresql.insert if backend == "postgresql" else sqlite.insert)(bucket)
+    statement = insert.values(key_id=bindparam("key_id"), tokens=capacity - 1.0, updated_at=clock, granted=True)
+    return statement.on_conflict_do_update(index_elements=[bucket.c.key_id], set_={
+        "tokens": case((level >= 1.0, level - 1.0), else_=level),
+        "updated_at": case((clock > bucket.c.updated_at, clock), else_=bucket.c.updated_at),
+        "granted": level >= 1.0,
+    }).returning(bucket.c.tokens, bucket.c.granted)
 
 
 def _user(row: User, conversations: int = 0, keys: int = 0) -> UserRecord:
@@ -179,10 +207,52 @@ class AccountsMixin(StoreBase):
             session.execute(update(ApiKey).where(ApiKey.id == record.id).values(last_used_at=moment))
 
     def charge_tokens(self, key_id: int, tokens: int, day: str) -> None:
-        """Add `tokens` to the key's count for UTC `day`, starting the count afresh on a new day."""
-        with self._write() as session:
-            key = session.get(ApiKey, key_id, with_for_update=True)  # no lost update between servers
-            if key is None:
-                return
-            key.tokens_used = (key.tokens_used if key.quota_day == day else 0) + tokens
-            key.quota_day = day
+        """Add `tokens` to the key's count for UTC `day`, starting the count afresh on a new day. One UPDATE
+        that adds in the database (never read-modify-write), so charges from several front ends at once
+        all count."""
+        same_day = ApiKey.quota_day == day
+        with self._atomic() as connection:
+            connection.execute(update(ApiKey).where(ApiKey.id == key_id).values(
+                tokens_used=case((same_day, ApiKey.tokens_used + tokens), else_=tokens), quota_day=day))
+
+    # --- request rates ---
+    def take_request(self, key_id: int, per_minute: int, *, at: float | None = None) -> tuple[bool, float]:
+        """Take one request from the key's bucket: (granted, seconds until the next one would be).
+
+        A token bucket of `per_minute` requests, refilled at `per_minute` per minute, so bursts up to the
+        limit pass and a steady rate above it does not. The bucket is a row of `rate_buckets`, shared by every
+        front end on this database, and it is updated by a single `INSERT … ON CONFLICT DO UPDATE …
+        RETURNING`: refill, take and answer happen in one statement, which both databases run atomically (on
+        PostgreSQL the upsert locks the row, and a concurrent one waits and then sees the new level; on SQLite
+        writers are serialized). One round trip, no lock held between round trips, no read-modify-write
+        race. A token bucket rather than a per-minute window counter (which is as cheap) because a window lets
+        2N requests through around its boundary; a bucket keeps the meaning the limit had in one process.
+
+        The clock is the database's (`at` overrides it, for tests): front ends whose clocks differ by a few
+        seconds would otherwise refill the bucket early or late. Time never runs backwards for a bucket: an
+        older clock reading refills nothing."""
+        params = {"key_id": key_id, "capacity": float(per_minute)} | ({} if at is None else {"at": float(at)})
+        try:
+            with self._atomic() as connection:
+                tokens, granted = connection.execute(_take_statement(self.backend, at is not None), params).one()
+        except IntegrityError:  # the key was deleted meanwhile: its next request gets a 401 anyway
+            return True, 0.0
+        if granted:
+            return True, 0.0
+        return False, max(0.0, 1.0 - tokens) * 60.0 / per_minute
+
+    @cached_property
+    def _autocommit(self) -> Engine:
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def _atomic(self) -> Iterator[Connection]:
+        """A connection for one statement that is atomic by itself. PostgreSQL runs it in autocommit, so
+        there is no BEGIN or COMMIT round trip around it; SQLite gets a write transaction (BEGIN IMMEDIATE,
+        local and cheap)."""
+        if self.backend == "postgresql":
+            with self._guard(), self._autocommit.connect() as connection:
+                yield connection
+        else:
+            with self._guard(), self._writer.begin() as session:
+                yield session.connection()

@@ -103,3 +103,19 @@ class Feedback(Base):
     rating: Mapped[int] = mapped_column(Integer, nullable=False)  # +1 👍, -1 👎
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = _stamp()
+
+
+class RateBucket(Base):
+    """A stored key's request bucket, shared by every front end on this database (migration 0003).
+
+    `tokens` is the level after the last request and `updated_at` when that was, in seconds since the epoch
+    as a float (plain arithmetic on both SQLite and PostgreSQL, no interval types). `granted` is whether
+    that last request was let through: the one upsert that takes a token returns it (see
+    `AccountsMixin.take_request`)."""
+
+    __tablename__ = "rate_buckets"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float, nullable=False)
+    updated_at: Mapped[float] = mapped_column(Float, nullable=False)
+    granted: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -175,7 +175,8 @@ async def stream_events(generation: Generation, recorder: AnswerRecorder, start:
     except Exception as error:  # noqa: BLE001 - a started stream can only report errors in-band
         failure = error if isinstance(error, CauserieError) else EngineFailure("api.engine_error",
                                                                               detail=type(error).__name__)
-        await recorder.finish(ERROR, generation, error=failure.message("en"))
+        status = INTERRUPTED if failure.interrupts_answer else ERROR
+        await recorder.finish(status, generation, error=failure.message("en"))
         yield on_error(failure)
     yield SSE_DONE
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -30,7 +31,26 @@ def engine_health(name: str, engine: Engine, stall_timeout: float, lang: str) ->
                     limit=round(stall_timeout))
     return {"engine": engine.kind, "state": "ok" if problem is None else "unhealthy", "problem": problem,
             "in_flight": load.running, "queued": load.queued, "slots": load.slots, "busy_slots": load.busy_slots,
-            "max_queue": load.max_queue, "stalled_s": round(load.stalled_s, 1)}
+            "max_queue": load.max_queue, "stalled_s": round(load.stalled_s, 1), **upstreams_health(engine),
+            **replicas_health(engine)}
+
+
+def upstreams_health(engine: Engine) -> dict[str, Any]:
+    """A remote pool's servers (url, weight, up/down, in flight, failures: engines/upstreams.py); nothing for
+    other engines."""
+    status = getattr(engine, "upstreams_status", None)
+    upstreams = status() if callable(status) else None
+    return {"upstreams": upstreams} if upstreams else {}
+
+
+def replicas_health(engine: Engine) -> dict[str, Any]:
+    """A model served by replicas on Ray Serve (`--replicas`): each replica's id, node and state, and the
+    cluster's nodes; nothing for other engines."""
+    replicas, nodes = getattr(engine, "replicas", None), getattr(engine, "nodes", None)
+    if not (callable(replicas) and callable(nodes)):
+        return {}
+    shown = ("id", "node", "node_ip", "state", "pid")
+    return {"replicas": [{key: replica.get(key) for key in shown} for replica in replicas()], "nodes": nodes()}
 
 
 @router.get("/health", responses={503: {"description": "An engine is dead or wedged."}})
@@ -38,8 +58,9 @@ async def health(request: Request) -> Response:
     pool = request.app.state.services.pool
     settings = request.app.state.settings
     lang = request_lang(request)
-    models = {name: engine_health(name, engine, settings.stall_timeout, lang)
-              for name, engine in pool.engines.items()}
+    # In a worker thread: a replicated model asks Ray's controller (a blocking call) for its replicas.
+    models = await anyio.to_thread.run_sync(lambda: {
+        name: engine_health(name, engine, settings.stall_timeout, lang) for name, engine in pool.engines.items()})
     healthy = all(model["state"] == "ok" for model in models.values())
     body = {"status": "ok" if healthy else "unhealthy", "version": __version__, "default_model": pool.default,
             "models": models}
