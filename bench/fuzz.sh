@@ -15,7 +15,8 @@ printf 'skill_timeout = 20\n' > "$HOME_DIR/config.toml"
 env -u CAUSERIE_HOME CAUSERIE_HOME="$HOME_DIR" .venv/bin/causerie serve --model smollm2-135m-instruct \
   --host 127.0.0.1 --port "$PORT" --parallel 4 --threads 2 >"$HOME_DIR/server.log" 2>&1 &
 SERVER=$!
-stop() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$HOME_DIR"; }
+# SERVER_LOG=path keeps the server's log (what it said about a failing case) after the run.
+stop() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; [ -z "${SERVER_LOG:-}" ] || cp "$HOME_DIR/server.log" "$SERVER_LOG"; rm -rf "$HOME_DIR"; }
 trap stop EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.3; done
 status=0

@@ -19,18 +19,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, model: str, config_toml: str = "") -> tuple[subprocess.Popen, str]:
+def start_server(home: Path, model: str, config_toml: str = "", extra_args: tuple[str, ...] = (),
+                 startup_timeout: float = 120) -> tuple[subprocess.Popen, str]:
     """(the process, its base URL). The caller's CAUSERIE_* variables are dropped: the run must not depend
     on the shell it was started from."""
     if config_toml:
         (home / "config.toml").write_text(config_toml, encoding="utf-8")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAUSERIE_")} | {"CAUSERIE_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "causerie", "serve", "--model", model, "--host", "127.0.0.1",
-                                "--port", str(port), "--threads", "2"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "causerie", "serve", "--model", model, "--host", "127.0.0.1", "--port", str(port),
+               "--threads", "2", *extra_args]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:

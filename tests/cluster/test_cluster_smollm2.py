@@ -11,7 +11,6 @@ import pytest
 from causerie.api import create_app
 from causerie.cluster.engine import ClusterEngine
 from causerie.engines.pool import EnginePool
-from causerie.models.catalog import Catalog
 from causerie.settings import Settings
 
 from .conftest import served
@@ -24,9 +23,11 @@ MODEL = "smollm2-135m-instruct"
 def smol(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ClusterEngine, Settings]]:
     settings = Settings(home=tmp_path_factory.mktemp("smol-cluster"), model=MODEL, replicas=2, replica_cpus=0.5,
                         replica_threads=1, parallel=2, context_size=2048)
-    engine = ClusterEngine.start(Catalog(settings).get(MODEL), settings)
+    pool = EnginePool.load(settings)  # as `causerie serve --replicas 2` does: the `cluster` entry point
+    engine = pool.engines[MODEL]
+    assert isinstance(engine, ClusterEngine)
     yield engine, settings
-    engine.close()
+    pool.close()
 
 
 def test_two_smollm2_replicas_answer_the_openai_sdk(smol: tuple[ClusterEngine, Settings]) -> None:

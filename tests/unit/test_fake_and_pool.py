@@ -260,6 +260,7 @@ def test_engine_classes_from_entry_points():
     assert classes["remote"] is RemoteEngine
     assert classes["fake"] is FakeEngine
     assert all(cls.kind == name for name, cls in classes.items() if name in {"local", "remote", "fake"})
+    assert classes["cluster"].kind == "cluster"  # registered like the others; importing it imports no Ray
 
 
 def test_unknown_engine_kind():
