@@ -66,7 +66,10 @@ async def measure(url: str, model: str, args: argparse.Namespace) -> dict[str, f
             nonlocal total
             seed = 1000 + index
             while time.monotonic() < deadline:
-                total += (await one_stream(http, model, args.max_tokens, seed))["tokens"]
+                # Awaited first, then added: `total += await …` reads `total` before the await, and the
+                # concurrent loops' additions would overwrite each other.
+                tokens = (await one_stream(http, model, args.max_tokens, seed))["tokens"]
+                total += tokens
                 seed += args.concurrent
 
         started = time.monotonic()
@@ -83,13 +86,16 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-tokens", type=int, default=128)
+    parser.add_argument("--home", type=Path, help="a CAUSERIE_HOME holding the model already (default: a temporary "
+                        "one per configuration, where the model is assembled again)")
     parser.add_argument("--section", default="cluster-bench")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     results = {}
     for label, extra, config in CONFIGS:
-        with tempfile.TemporaryDirectory(prefix="causerie-cluster-bench-") as home:
-            process, url = start_server(Path(home), args.model, config, extra, startup_timeout=300)
+        with tempfile.TemporaryDirectory(prefix="causerie-cluster-bench-") as scratch:
+            home = args.home or Path(scratch)
+            process, url = start_server(home, args.model, config, extra, startup_timeout=300)
             try:
                 results[label] = asyncio.run(measure(url, args.model, args))
             finally:
