@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from causerie.cluster.connect import check_cpus, connect
 from causerie.cluster.wire import chunk_from_wire, error_from_wire, request_to_wire
 from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest
-from causerie.errors import CauserieError, ReplicaLost
+from causerie.errors import ReplicaLost
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
 
@@ -122,9 +122,7 @@ class ClusterEngine(Engine):
             finished = True
         except RequestCancelledError:
             return  # our own cancel: the client left
-        except CauserieError:
-            raise
-        except (RayError, RuntimeError) as error:
+        except (RayError, RuntimeError) as error:  # a replica's CauserieError is neither: it passes as it is
             if request.cancelled:
                 return
             raise ReplicaLost(detail=type(error).__name__) from error

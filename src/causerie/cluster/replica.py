@@ -8,6 +8,7 @@ Ray restarts a replica whose `check_health` raises: a dead engine, or one wedged
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -45,8 +46,6 @@ class EngineReplica:
 
     def describe(self) -> dict[str, Any]:
         """What the front end needs to know of the engine: its kind and capabilities, and where it runs."""
-        import dataclasses
-
         import ray
         from ray import serve
 
@@ -56,8 +55,6 @@ class EngineReplica:
                 "node": ray.get_runtime_context().get_node_id()}
 
     def load(self) -> dict[str, Any]:
-        import dataclasses
-
         return dataclasses.asdict(self.engine.admission.load())
 
     def count_tokens(self, text: str) -> int:
