@@ -13,6 +13,11 @@ fails that check.
 Reported: requests, completed streams, refusals, errors (status, transport error, timeout, in-band error),
 the time to the response headers and to the first token (p50/p95/p99), and the check afterwards.
 
+Through Ray Serve replicas, and a replica killed under load (SIGKILL to its process, as a machine dying):
+
+    .venv/bin/python bench/soak.py --clients 64 --serve-args="--replicas 2" \
+        --config "replica_cpus = 1\nreplica_threads = 1" --kill-replica-after 20 --out docs/benchmarks.md
+
     .venv/bin/python bench/soak.py --out docs/benchmarks.md            # about 2 minutes
     .venv/bin/python bench/soak.py --clients 8 --seconds 10           # a quick look
 """
@@ -22,7 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
+import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -49,6 +57,15 @@ class Tally:
     refused: int = 0  # 503 with Retry-After: the queue was full
     left_at_end: int = 0  # requests still waiting or streaming when the time was up, dropped then
     errors: Counter = field(default_factory=Counter)
+    killed_at: float | None = None  # when a replica was killed (--kill-replica-after)
+    killed_pid: int | None = None
+    errors_after_kill: Counter = field(default_factory=Counter)  # of requests sent once it was dead
+    completed_after_kill: int = 0
+
+    def error(self, kind: str, sent_at: float) -> None:
+        self.errors[kind] += 1
+        if self.killed_at is not None and sent_at > self.killed_at:
+            self.errors_after_kill[kind] += 1
     headers_s: list[float] = field(default_factory=list)
     first_token_s: list[float] = field(default_factory=list)
 
@@ -75,16 +92,16 @@ async def one_request(http: httpx.AsyncClient, tally: Tally, number: int, args: 
                     tally.refused += 1
                     return min(30.0, float(response.headers.get("retry-after", "1")))
                 if response.status_code != 200:
-                    tally.errors[f"HTTP {response.status_code}"] += 1
+                    tally.error(f"HTTP {response.status_code}", start)
                     return 0.0
                 await read_stream(response, tally, start)
     except TimeoutError:
         if cancel:
             tally.cancelled += 1
         else:
-            tally.errors["client timeout"] += 1
+            tally.error("client timeout", start)
     except httpx.HTTPError as error:
-        tally.errors[type(error).__name__] += 1
+        tally.error(type(error).__name__, start)
     return 0.0
 
 
@@ -95,12 +112,14 @@ async def read_stream(response: httpx.Response, tally: Tally, start: float) -> N
             continue
         event = json.loads(line[6:])
         if "error" in event:
-            tally.errors["in-band error: " + str(event["error"].get("code"))] += 1
+            tally.error("in-band error: " + str(event["error"].get("code")), start)
             return
         if first is None and any(c["delta"].get("content") for c in event.get("choices", [])):
             first = time.monotonic() - start
             tally.first_token_s.append(first)
     tally.completed += 1
+    if tally.killed_at is not None and start > tally.killed_at:
+        tally.completed_after_kill += 1
 
 
 async def client_loop(http: httpx.AsyncClient, tally: Tally, index: int, deadline: float,
@@ -111,6 +130,19 @@ async def client_loop(http: httpx.AsyncClient, tally: Tally, index: int, deadlin
         number += args.clients
         if pause:
             await asyncio.sleep(pause)
+
+
+async def kill_a_replica(url: str, tally: Tally, after_s: float) -> None:
+    """SIGKILL the first replica's process (its pid from /health), as a machine dying mid-answer."""
+    await asyncio.sleep(after_s)
+    async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=30) as http:
+        models = (await http.get("/health")).json()["models"]
+    replicas = [r for model in models.values() for r in model.get("replicas", []) if r.get("pid")]
+    if not replicas:
+        raise SystemExit("--kill-replica-after: the server has no replicas (start it with --replicas)")
+    tally.killed_pid = replicas[0]["pid"]
+    os.kill(tally.killed_pid, signal.SIGKILL)
+    tally.killed_at = time.monotonic()
 
 
 async def check_after(url: str) -> dict[str, float | int | None]:
@@ -134,7 +166,11 @@ async def soak(url: str, args: argparse.Namespace) -> tuple[Tally, dict, float]:
         start = time.monotonic()
         deadline = start + args.seconds
         clients = [asyncio.ensure_future(client_loop(http, tally, i, deadline, args)) for i in range(args.clients)]
+        killer = (asyncio.ensure_future(kill_a_replica(url, tally, args.kill_replica_after))
+                  if args.kill_replica_after is not None else None)
         await asyncio.sleep(args.seconds)
+        if killer is not None:
+            await killer
         # Time is up: every client still waiting or streaming leaves at once, as users closing their tabs.
         tally.left_at_end = sum(not client.done() for client in clients)
         for client in clients:
@@ -167,12 +203,20 @@ def report(tally: Tally, after: dict, elapsed: float, args: argparse.Namespace, 
         f"(HTTP {after['chat_status']}) |",
         f"| answers within 1 s right after | {'yes' if ok else 'no'} |",
     ]
+    if tally.killed_at is not None:
+        after_errors = sum(tally.errors_after_kill.values())
+        rows += [f"| replica killed (SIGKILL, pid {tally.killed_pid}) at | {args.kill_replica_after:.0f} s |",
+                 f"| requests sent after the kill: completed, errors | {tally.completed_after_kill}, "
+                 f"{after_errors} {dict(tally.errors_after_kill) if after_errors else ''} |"]
+    server = f"`causerie serve {args.serve_args}`" if args.serve_args else "default settings (`--threads 2`)"
+    if args.config:
+        server += f", config `{args.config}`"
     return "\n".join([
         f"### Soak at {revision} ({args.model}, {args.clients} clients, {args.seconds} s)", "",
         f"causerie {__version__}, {platform.machine()}, {len(__import__('os').sched_getaffinity(0))} CPUs; "
         f"max_tokens {args.max_tokens}, every {args.cancel_every}th request abandoned after "
-        f"{args.cancel_after} s, client timeout {args.client_timeout:.0f} s; server: default settings "
-        f"(`--threads 2`). Command: `{' '.join(['python', *sys.argv])}`", "", *rows])
+        f"{args.cancel_after} s, client timeout {args.client_timeout:.0f} s; server: {server}. "
+        f"Command: `{shlex.join(['python', *sys.argv])}`", "", *rows])
 
 
 def git_revision() -> str:
@@ -193,6 +237,9 @@ def main() -> None:
     parser.add_argument("--cancel-after", type=float, default=0.5, help="seconds before an abandoned request "
                         "is dropped")
     parser.add_argument("--client-timeout", type=float, default=120)
+    parser.add_argument("--serve-args", default="", help="more `causerie serve` arguments, e.g. \"--replicas 2\"")
+    parser.add_argument("--config", default="", help="the server's config.toml; \\n separates lines")
+    parser.add_argument("--kill-replica-after", type=float, help="SIGKILL one replica this many seconds in")
     parser.add_argument("--url", help="soak a server already running here instead of starting one")
     parser.add_argument("--label", help="what is soaked, for the report's title (default: this checkout's "
                         "git revision; PYTHONPATH=<old checkout>/src soaks an older server)")
@@ -203,7 +250,8 @@ def main() -> None:
         process = None
         url = args.url
         if url is None:
-            process, url = start_server(Path(home), args.model)
+            process, url = start_server(Path(home), args.model, args.config.replace("\\n", "\n"),
+                                        tuple(args.serve_args.split()), startup_timeout=300)
         try:
             tally, after, elapsed = asyncio.run(soak(url, args))
         finally:

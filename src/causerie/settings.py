@@ -194,6 +194,10 @@ class Settings(BaseSettings):
     replica_threads: int | None = Field(
         None, ge=1, description="CPU threads of each replica's engine (None: `threads`).",
     )
+    replica_affinity: bool = Field(
+        True, description="Send the turns of one conversation to the replica that holds its prompt in cache "
+        "(off: Serve's power of two choices).",
+    )
     verbose_engine: bool = Field(False, description="Show llama.cpp's own logs.")
     tts_voice_fr: str = Field("camille", description="Default French voice (see `causerie voices`).")
     tts_voice_en: str = Field("ava", description="Default English voice (see `causerie voices`).")

@@ -206,3 +206,37 @@ def test_cluster_status_shows_the_replicas(pair: ClusterEngine, home: Path):
     assert "2 of 2 replica(s) running" in table.stdout and model["replicas"][0]["id"] in table.stdout
     gone = subprocess.run([*run[:-1], "http://127.0.0.1:9"], capture_output=True, text=True, timeout=60)
     assert gone.returncode == 1 and "http://127.0.0.1:9" in gone.stderr
+
+
+def served_by_replica(engine: ClusterEngine, total: int) -> dict[str, int]:
+    """Requests each replica has taken, from the loads they publish each second (bounded wait)."""
+    deadline = time.monotonic() + 10
+    while True:
+        engine._replicas_seen = (-1.0, [])  # past the one-second cache: fresh loads
+        served = {r["id"]: r["load"].get("served", 0) for r in engine.replicas()}
+        if sum(served.values()) >= total or time.monotonic() > deadline:
+            return served
+        time.sleep(0.3)
+
+
+def test_the_turns_of_a_conversation_go_to_one_replica_and_loads_are_shown(home: Path):
+    engine = start(home, "fake-affinity", 2)
+    try:
+        before = served_by_replica(engine, 0)
+        conversation = [{"role": "system", "content": "Tu es causerie."}, *HELLO]
+        for turn in range(6):
+            list(engine.stream(GenerationRequest(messages=conversation, max_tokens=3)))
+            conversation = [*conversation, {"role": "assistant", "content": "Bien."},
+                            {"role": "user", "content": f"Question {turn}"}]
+        after = served_by_replica(engine, sum(before.values()) + 6)
+        taken = sorted(after[r] - before.get(r, 0) for r in after)
+        assert taken == [0, 6], after  # all six turns on one replica
+        others = [[{"role": "user", "content": f"Conversation {i}"}] for i in range(16)]
+        for messages in others:
+            list(engine.stream(GenerationRequest(messages=messages, max_tokens=3)))
+        spread = served_by_replica(engine, sum(after.values()) + 16)
+        assert all(spread[r] > after[r] for r in spread), spread  # other conversations use both replicas
+        load = engine.replicas()[0]["load"]
+        assert load["slots"] == 4 and load["running"] == 0
+    finally:
+        engine.close()

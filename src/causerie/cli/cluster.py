@@ -29,6 +29,13 @@ def clustered(health: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: model for name, model in health.get("models", {}).items() if "replicas" in model}
 
 
+def load_text(load: dict[str, Any]) -> str:
+    """'1 / 0 / 2': running, queued, slots; '-' before the replica first reported."""
+    if not load:
+        return "-"
+    return f"{load.get('running', 0)} / {load.get('queued', 0)} / {load.get('slots', 0)}"
+
+
 def render(models: dict[str, dict[str, Any]], lang: str) -> None:
     for name, model in models.items():
         replicas = model["replicas"]
@@ -44,11 +51,11 @@ def render(models: dict[str, dict[str, Any]], lang: str) -> None:
             nodes.add_row(node["id"], str(node.get("address")), f"{node.get('cpus', 0):g}", alive)
         console.print(nodes)
         table = Table(title=t("cluster.status.replicas", lang))
-        for key in ("col_id", "col_node", "col_address", "col_state"):
+        for key in ("col_id", "col_node", "col_address", "col_state", "col_load"):
             table.add_column(t(f"cluster.status.{key}", lang), overflow="fold")
         for replica in replicas:
             table.add_row(str(replica["id"]), str(replica.get("node")), str(replica.get("node_ip")),
-                          str(replica["state"]))
+                          str(replica["state"]), load_text(replica.get("load") or {}))
         console.print(table)
 
 

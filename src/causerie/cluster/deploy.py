@@ -63,7 +63,14 @@ def deployment_options(settings: Settings, options: ClusterOptions) -> dict[str,
                                           "target_ongoing_requests": slots}}
     else:
         scaling = {"num_replicas": options.replicas}
-    return scaling | {
+    routing: dict[str, Any] = {}
+    if settings.replica_affinity:
+        from ray.serve.config import RequestRouterConfig
+
+        from causerie.cluster.affinity import ROUTER_PATH
+
+        routing = {"request_router_config": RequestRouterConfig(request_router_class=ROUTER_PATH)}
+    return scaling | routing | {
         "ray_actor_options": {"num_cpus": options.cpus_each},
         # Serve sends a replica no more than its slots; the rest wait at the front end, in its queue.
         "max_ongoing_requests": slots,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from causerie.settings import Settings
 T = TypeVar("T")
 READY_TIMEOUT = 600.0  # a replica assembles and loads its model first: minutes on a slow disk
 CANCEL_POLL = 0.05
+REPLICAS_TTL_S = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +86,8 @@ class ClusterEngine(Engine):
         self.capabilities = Capabilities(**caps | {"parallel_slots": caps["parallel_slots"] * options.most})
         self._context_length = inner.get("context_length")
         self._closed = False
+        self._replicas_lock = threading.Lock()
+        self._replicas_seen: tuple[float, list[dict[str, Any]]] = (-REPLICAS_TTL_S, [])
 
     @classmethod
     def from_settings(cls, card: ModelCard, settings: Settings) -> ClusterEngine:
@@ -146,9 +150,16 @@ class ClusterEngine(Engine):
         return off_loop(lambda: self._handle.count_tokens.remote(text).result(timeout_s=30))
 
     def replicas(self) -> list[dict[str, Any]]:
+        """Each replica's id, node, state and load; asked of Serve's controller at most once a second, since
+        one /health probe reads it twice (for the health verdict and for the list it shows)."""
         from causerie.cluster.status import replica_list
 
-        return off_loop(lambda: replica_list(self.app_name))
+        with self._replicas_lock:
+            fetched_at, replicas = self._replicas_seen
+            if time.monotonic() - fetched_at >= REPLICAS_TTL_S:
+                replicas = off_loop(lambda: replica_list(self.app_name))
+                self._replicas_seen = (time.monotonic(), replicas)
+            return replicas
 
     def nodes(self) -> list[dict[str, Any]]:
         from causerie.cluster.status import node_list

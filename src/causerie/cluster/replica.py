@@ -9,9 +9,12 @@ Ray restarts a replica whose `check_health` raises: a dead engine, or one wedged
 from __future__ import annotations
 
 import dataclasses
+import json
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
+from causerie.cluster.status import LOAD_NAMESPACE, LOAD_PERIOD_S, load_key
 from causerie.cluster.wire import chunk_to_wire, error_to_wire, request_from_wire
 from causerie.engines.aio import stream_async
 from causerie.engines.base import Engine
@@ -35,9 +38,33 @@ class EngineReplica:
     def __init__(self, card: ModelCard, settings: Settings, engine_kwargs: dict[str, Any] | None = None):
         self.settings = settings
         self.engine = build_engine(card, settings, engine_kwargs)
+        self.served = 0  # requests this replica has taken, for its load (and to see where affinity sends them)
+        self._stop = threading.Event()
+        threading.Thread(target=self._publish_load, daemon=True, name="causerie-replica-load").start()
+
+    def _publish_load(self) -> None:
+        """Each second, when it changed, this replica's load goes to Ray's key-value store, where
+        `causerie cluster status` and /health read it (Serve keeps a replica's queue to its router)."""
+        from ray import serve
+        from ray.experimental.internal_kv import _internal_kv_put
+
+        context = serve.get_replica_context()
+        key = load_key(context.app_name, context.replica_id.unique_id)
+        last = None
+        while not self._stop.wait(LOAD_PERIOD_S):
+            load = self.engine.admission.load()
+            now = {"running": load.running, "queued": load.queued, "slots": load.slots,
+                   "busy_slots": load.busy_slots, "served": self.served}
+            if now != last:
+                try:
+                    _internal_kv_put(key, json.dumps(now), overwrite=True, namespace=LOAD_NAMESPACE)
+                    last = now
+                except Exception:  # noqa: BLE001 - the GCS briefly away: tried again next second
+                    pass
 
     async def generate(self, wire: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         request = request_from_wire(wire)
+        self.served += 1
         try:
             async for chunk in stream_async(self.engine, request):
                 yield chunk_to_wire(chunk)
@@ -70,6 +97,9 @@ class EngineReplica:
             raise RuntimeError(f"engine {self.engine.name}: {problem}")
 
     def __del__(self) -> None:
+        stop = self.__dict__.get("_stop")
+        if stop is not None:
+            stop.set()
         engine = self.__dict__.get("engine")
         if engine is not None:
             engine.close()

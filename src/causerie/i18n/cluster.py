@@ -73,6 +73,8 @@ CLUSTER: dict[str, dict[str, str]] = {
     "cluster.status.col_address": {"fr": "adresse", "en": "address"},
     "cluster.status.col_state": {"fr": "état", "en": "state"},
     "cluster.status.col_cpus": {"fr": "CPU", "en": "CPUs"},
+    "cluster.status.col_load": {"fr": "charge (en cours / en attente / places)",
+                                "en": "load (running / queued / slots)"},
     "cluster.status.alive": {"fr": "actif", "en": "alive"},
     "cluster.status.dead": {"fr": "perdu", "en": "lost"},
 }

@@ -44,12 +44,12 @@ def upstreams_health(engine: Engine) -> dict[str, Any]:
 
 
 def replicas_health(engine: Engine) -> dict[str, Any]:
-    """A model served by replicas on Ray Serve (`--replicas`): each replica's id, node and state, and the
-    cluster's nodes; nothing for other engines."""
+    """A model served by replicas on Ray Serve (`--replicas`): each replica's id, node, state and load, and
+    the cluster's nodes; nothing for other engines."""
     replicas, nodes = getattr(engine, "replicas", None), getattr(engine, "nodes", None)
     if not (callable(replicas) and callable(nodes)):
         return {}
-    shown = ("id", "node", "node_ip", "state", "pid")
+    shown = ("id", "node", "node_ip", "state", "pid", "load")
     return {"replicas": [{key: replica.get(key) for key in shown} for replica in replicas()], "nodes": nodes()}
 
 
