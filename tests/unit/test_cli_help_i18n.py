@@ -16,7 +16,7 @@ from causerie.store.accounts import SCOPES
 # Lists of values the user types, and an environment variable's name: the same in both languages.
 NEUTRAL = {
     "fr | en",
-    "CAUSERIE_HOME",
+    "fr | en | auto",
     "email | sms | letter | post",
     "formal | friendly | firm",
     "short | medium | long",

@@ -15,7 +15,8 @@ from causerie.cli import ask, chat, cluster, history, keys, models, serve, skill
 from causerie.cli import eval as eval_cli
 from causerie.cli import store as store_cli
 from causerie.cli.common import State
-from causerie.i18n import resolve_lang, t
+from causerie.cli.parser_lang import localize_parser
+from causerie.i18n import LANGUAGES, resolve_lang, t
 
 
 def _lang_from_argv(argv: list[str]) -> str | None:
@@ -77,8 +78,7 @@ FRAME_TEXTS = {"ARGUMENTS_PANEL_TITLE": "arguments", "OPTIONS_PANEL_TITLE": "opt
 
 def localize_help_frame(lang: str) -> None:
     """Panel titles and the [default: …] / [required] marks of the help screens, in `lang`. click's own
-    "Usage:" line and its parsing errors ("No such option") stay English: click translates them only
-    through gettext catalogues, which causerie does not ship."""
+    parser messages ("No such option") are translated by `localize_parser`."""
     for constant, key in FRAME_TEXTS.items():
         setattr(typer.rich_utils, constant, t(f"cli.frame.{key}", lang, value="{}"))  # typer fills {} itself
 
@@ -90,9 +90,11 @@ def build_app(lang: str) -> typer.Typer:
     @app.callback()
     def root(
         ctx: typer.Context,
-        lang_option: str = typer.Option(None, "--lang", help="fr | en"),
-        home: str = typer.Option(None, "--home", help="CAUSERIE_HOME", show_default=False),
+        lang_option: str = typer.Option(None, "--lang", help="fr | en | auto"),
+        home: str = typer.Option(None, "--home", help=t("cli.opt.home", lang), show_default=False),
     ) -> None:
+        if lang_option and lang_option not in ("auto", *LANGUAGES):
+            raise typer.BadParameter(t("cli.lang_unknown", lang, value=lang_option), param_hint="--lang")
         ctx.obj = State(lang=resolve_lang(lang_option or None) if lang_option else None, home=home)
 
     ask.register(app, lang)
@@ -110,6 +112,7 @@ def build_app(lang: str) -> typer.Typer:
     cluster.register(app, lang)
     localize_help_option(app, lang)
     localize_help_frame(lang)
+    localize_parser(lang)
     return app
 
 

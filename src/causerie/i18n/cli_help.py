@@ -26,6 +26,10 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "cli.opt.yes": {"fr": "Ne pas demander de confirmation.", "en": "Do not ask for confirmation."},
     # click's own --help option, on every command and group.
     "cli.opt.help": {"fr": "Afficher cette aide et quitter.", "en": "Show this message and exit."},
+    "cli.opt.home": {"fr": "Dossier des données de causerie : modèles, réglages, base (défaut : $CAUSERIE_HOME, "
+                           "sinon ~/.local/share/causerie).",
+                     "en": "causerie's data folder: models, settings, database (default: $CAUSERIE_HOME, else "
+                           "~/.local/share/causerie)."},
     # --- ask ---
     "cli.opt.question": {
         "fr": "La question (ou du texte envoyé sur l'entrée standard).",

@@ -4,6 +4,7 @@ It is one catalogue, kept in a few files by area so that each stays readable: th
 and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged below."""
 
 from causerie.i18n.cli_help import CLI_HELP
+from causerie.i18n.cli_parser import CLI_PARSER
 from causerie.i18n.cluster import CLUSTER
 from causerie.i18n.eval import EVAL
 from causerie.i18n.pool import POOL
@@ -261,6 +262,8 @@ CORE: dict[str, dict[str, str]] = {
         "en": "causerie serves {model} on http://{host}:{port}/v1",
     },
     "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
+    "cli.lang_unknown": {"fr": "langue inconnue « {value} » : causerie parle fr (français) et en (anglais).",
+                         "en": "unknown language '{value}': causerie speaks fr (French) and en (English)."},
     # --- the frame of typer's help screens and errors ---
     "cli.frame.usage": {"fr": "Utilisation :", "en": "Usage:"},
     "cli.frame.arguments": {"fr": "Arguments", "en": "Arguments"},
@@ -292,5 +295,5 @@ CORE: dict[str, dict[str, str]] = {
     },
 }
 
-MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH, **EVAL, **STORE,
-                                      **WEB, **SERVING, **CLUSTER, **POOL}
+MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **CLI_PARSER, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH,
+                                      **EVAL, **STORE, **WEB, **SERVING, **CLUSTER, **POOL}

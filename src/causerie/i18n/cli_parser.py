@@ -1,0 +1,52 @@
+"""The command-line parser's own messages ("No such option", "Invalid value for …", "Try … for help."), in
+French and English. typer (0.29, with its vendored click) writes them as English f-strings, so
+`causerie.cli.parser_lang` matches each error's English text against these templates (the English side,
+word for word what typer prints) and writes the session's language instead; a value inside a message
+(`{message}`) is translated the same way, so "Invalid value for '-f': file 'x' does not exist." is French
+through and through. An English line typer adds in a later release matches nothing and stays English:
+tests/unit/test_cli_lang.py runs the common mistakes in French to catch that."""
+
+CLI_PARSER: dict[str, dict[str, str]] = {
+    "parser.try_help": {"fr": "Essayez « {command} {option} » pour l'aide.",
+                        "en": "Try '{command} {option}' for help."},
+    "parser.invalid_value_for": {"fr": "Valeur invalide pour {param_hint} : {message}",
+                                 "en": "Invalid value for {param_hint}: {message}"},
+    "parser.invalid_value": {"fr": "Valeur invalide : {message}", "en": "Invalid value: {message}"},
+    "parser.missing_detail": {"fr": "{what} manquant : {name}. {detail}", "en": "Missing {what} {name}. {detail}"},
+    "parser.missing": {"fr": "{what} manquant : {name}.", "en": "Missing {what} {name}."},
+    "parser.missing_parameter": {"fr": "Paramètre manquant : {name}", "en": "Missing parameter: {name}"},
+    "parser.missing_command": {"fr": "Commande manquante.", "en": "Missing command."},
+    "parser.what.argument": {"fr": "Argument", "en": "argument"},
+    "parser.what.option": {"fr": "Option", "en": "option"},
+    "parser.what.parameter": {"fr": "Paramètre", "en": "parameter"},
+    "parser.no_such_option_hint": {"fr": "Option inconnue : {name} (options possibles : {options})",
+                                   "en": "No such option: {name} (Possible options: {options})"},
+    "parser.no_such_option": {"fr": "Option inconnue : {name}", "en": "No such option: {name}"},
+    "parser.no_such_command_hint": {"fr": "Commande inconnue : {name}. Vouliez-vous dire {suggestions} ?",
+                                    "en": "No such command {name}. Did you mean {suggestions}?"},
+    "parser.no_such_command": {"fr": "Commande inconnue : {name}.", "en": "No such command {name}."},
+    "parser.extra_args": {"fr": "Argument(s) en trop : ({args})", "en": "Got unexpected extra argument(s) ({args})"},
+    "parser.option_no_value": {"fr": "L'option {name} ne prend pas de valeur.",
+                               "en": "Option {name} does not take a value."},
+    "parser.requires_arg": {"fr": "L'option {name} demande une valeur.", "en": "Option {name} requires an argument."},
+    "parser.requires_args": {"fr": "L'option {name} demande {nargs} valeurs.",
+                             "en": "Option {name} requires {nargs} arguments."},
+    "parser.not_exist": {"fr": "{kind} {path} introuvable.", "en": "{kind} {path} does not exist."},
+    "parser.is_file": {"fr": "{kind} {path} est un fichier.", "en": "{kind} {path} is a file."},
+    "parser.is_dir": {"fr": "{kind} {path} est un dossier.", "en": "{kind} {path} is a directory."},
+    "parser.not_readable": {"fr": "{kind} {path} n'est pas lisible.", "en": "{kind} {path} is not readable."},
+    "parser.not_writable": {"fr": "{kind} {path} n'est pas accessible en écriture.",
+                            "en": "{kind} {path} is not writable."},
+    "parser.kind.file": {"fr": "fichier", "en": "file"},
+    "parser.kind.dir": {"fr": "dossier", "en": "dir"},
+    "parser.kind.path": {"fr": "chemin", "en": "path"},
+    "parser.not_choice": {"fr": "{value} n'est pas l'une des valeurs {choices}.", "en": "{value} is not one of {choices}."},
+    "parser.not_valid": {"fr": "la valeur {value} n'est pas valide ({label}).", "en": "Value {value} is not a valid {label}."},
+    "parser.integer": {"fr": "un nombre entier est attendu ; ce texte n'en est pas un",
+                       "en": "Input should be a valid integer, unable to parse string as an integer"},
+    "parser.number": {"fr": "un nombre est attendu ; ce texte n'en est pas un",
+                      "en": "Input should be a valid number, unable to parse string as a number"},
+    "parser.boolean": {"fr": "oui/non attendu (true, false, 1, 0) ; ce texte n'en est pas un",
+                       "en": "Input should be a valid boolean, unable to interpret input"},
+    "parser.aborted": {"fr": "Interrompu !", "en": "Aborted!"},
+}
