@@ -54,8 +54,16 @@ class UnknownModel(NotFound):
     code = "model_not_found"
 
     def __init__(self, name: str, available: list[str]):
-        super().__init__("model.unknown", param="model", name=name, available=", ".join(available) or "-")
+        super().__init__(self.key_for_unknown, param="model", name=name, available=", ".join(available) or "-")
         self.available = available
+
+    key_for_unknown = "model.unknown"
+
+
+class UnknownChatModel(UnknownModel):
+    """A chat model that is neither in the catalogue nor a path: the message says how to get one."""
+
+    key_for_unknown = "model.unknown_chat"
 
 
 class PayloadTooLarge(CauserieError):

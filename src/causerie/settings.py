@@ -145,6 +145,10 @@ class Settings(BaseSettings):
     max_tokens_default: int | None = Field(
         None, ge=1, description="Completion-token cap when a request sets none (None: until the context ends)."
     )
+    cli_max_tokens: int = Field(
+        1024, ge=0, description="Token cap of an answer in `causerie ask` and `causerie chat` when --max-tokens "
+        "is not given (0: none; the server's API follows max_tokens_default instead).",
+    )
     max_queue: int = Field(
         16, ge=0, description="Requests that may wait for a free slot of an engine while its slots are busy; "
         "past it the server answers 503 with Retry-After (0: none wait).",

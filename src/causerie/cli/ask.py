@@ -8,7 +8,18 @@ import sys
 
 import typer
 
-from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_engine, read_stdin, state, stream_text
+from causerie.cli.common import (
+    ai_notice,
+    answer_cap,
+    err_console,
+    fail,
+    fail_text,
+    load_engine,
+    read_stdin,
+    state,
+    stop_notice,
+    stream_text,
+)
 from causerie.engines.base import Engine, GenerationRequest, Usage
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -65,7 +76,7 @@ def register(app: typer.Typer, lang: str) -> None:
         engine = load_engine(settings, settings.model, lang_)
         messages = build_messages(question, default_system(system, lang_))
         request = GenerationRequest(messages=messages, temperature=temperature,
-                                    max_tokens=max_tokens or settings.max_tokens_default, seed=seed)
+                                    max_tokens=answer_cap(settings, max_tokens), seed=seed)
         try:
             text, usage, finish = _run(engine, request, quiet=as_json)
         except KeyboardInterrupt:
@@ -81,4 +92,7 @@ def register(app: typer.Typer, lang: str) -> None:
                               "card": engine.card.public()}, ensure_ascii=False))
         else:
             print(flush=True)
+            notice = stop_notice(finish, request.max_tokens, lang_)
+            if notice:
+                err_console.print(notice, style="yellow", markup=False, highlight=False)
             err_console.print(f"[dim]{ai_notice(engine, lang_)}[/]", highlight=False)

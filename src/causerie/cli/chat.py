@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from causerie.cli.ask import default_system
-from causerie.cli.common import ai_notice, err_console, load_engine, state, stream_text
+from causerie.cli.common import ai_notice, answer_cap, err_console, load_engine, state, stop_notice, stream_text
 from causerie.cli.skill_runner import main_text, show_output
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import CauserieError
@@ -42,11 +42,13 @@ class ChatSession:
     def reply(self, text: str) -> None:
         self.history.append({"role": "user", "content": text})
         request = GenerationRequest(messages=self.messages(), temperature=self.temperature,
-                                    max_tokens=self.settings.max_tokens_default)
+                                    max_tokens=answer_cap(self.settings, None))
         parts: list[str] = []
+        finish = None
         try:
             for chunk in stream_text(self.engine, request):
                 parts.append(chunk.text)
+                finish = chunk.finish_reason or finish
         except KeyboardInterrupt:
             console.print(f" [dim]{escape(t('cli.interrupted', self.lang))}[/]")
         except CauserieError as error:
@@ -54,6 +56,9 @@ class ChatSession:
             err_console.print(f"[red]{t('cli.error', self.lang, message=error.message(self.lang))}[/]")
             return
         console.print()
+        notice = stop_notice(finish, request.max_tokens, self.lang)
+        if notice:
+            console.print(notice, style="yellow", markup=False, highlight=False)
         self.history.append({"role": "assistant", "content": "".join(parts)})
 
     def command(self, line: str) -> bool:

@@ -9,15 +9,35 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from causerie.engines.base import Chunk, Engine, GenerationRequest
+from causerie.engines.repetition import RepetitionGuard
 from causerie.errors import CauserieError
 from causerie.i18n import resolve_lang, t
 from causerie.models.catalog import Catalog
 from causerie.settings import Settings, load_settings
 
 err_console = Console(stderr=True)
+
+
+def print_table(console: Console, table: Table) -> None:
+    """A table on a terminal, every cell folded rather than cut (a name or a hash is never shortened); into
+    a pipe or a file, plain tab-separated lines, a header first, for `cut` and `awk` at any width."""
+    if console.is_terminal:
+        for column in table.columns:
+            column.overflow = "fold"
+        console.print(table)
+        return
+    rows = []
+    if table.show_header:
+        rows.append([Text.from_markup(str(column.header)).plain for column in table.columns])
+    cells = [[Text.from_markup(str(cell)).plain if isinstance(cell, str) else str(cell) for cell in column.cells]
+             for column in table.columns]
+    rows += [list(row) for row in zip(*cells, strict=True)]
+    for row in rows:
+        print("\t".join(cell.replace("\n", " ") for cell in row))
 
 
 @dataclass
@@ -69,8 +89,10 @@ def ai_notice(engine: Engine, lang: str) -> str:
 
 
 def stream_text(engine: Engine, request: GenerationRequest, out=None) -> Iterator[Chunk]:
-    """Generate, writing text to `out` as it comes; Ctrl-C stops the generation, not the program."""
+    """Generate, writing text to `out` as it comes; Ctrl-C stops the generation, not the program. A model
+    that loops is stopped: the last chunk then has finish_reason "repetition" (see `stop_notice`)."""
     out = out or sys.stdout
+    guard = RepetitionGuard()
     stream = engine.stream(request)
     try:
         for chunk in stream:
@@ -78,9 +100,26 @@ def stream_text(engine: Engine, request: GenerationRequest, out=None) -> Iterato
                 out.write(chunk.text)
                 out.flush()
             yield chunk
+            if chunk.text and guard.feed(chunk.text):
+                yield Chunk(finish_reason="repetition")
+                return
     finally:
         request.cancel.set()
         stream.close()
+
+
+def answer_cap(settings: Settings, max_tokens: int | None) -> int | None:
+    """The CLI's token cap: --max-tokens, else `cli_max_tokens` (0: none)."""
+    return max_tokens or settings.cli_max_tokens or None
+
+
+def stop_notice(finish: str | None, max_tokens: int | None, lang: str) -> str | None:
+    """Why an answer stopped early, said to the user: its token cap, or a loop."""
+    if finish == "length" and max_tokens:
+        return t("cli.stopped_length", lang, max_tokens=max_tokens)
+    if finish == "repetition":
+        return t("cli.stopped_repetition", lang)
+    return None
 
 
 def read_stdin() -> str:

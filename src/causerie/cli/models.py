@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from causerie.cli.common import fail, state
+from causerie.cli.common import fail, print_table, state
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.models.assembly import VerificationRecord
@@ -58,13 +58,21 @@ def list_table(catalog: Catalog, default: str, lang: str) -> Table:
     return table
 
 
+def source_text(card: ModelCard, lang: str) -> str:
+    """One line, even for a model in 22 PyPI parts (`--json` lists each part)."""
+    if len(card.parts) > 1:
+        return t("card.parts_summary", lang, count=len(card.parts), first=card.parts[0].package,
+                 last=card.parts[-1].package, version=card.parts[-1].version)
+    return "\n".join(card.source_packages) or card.source
+
+
 def card_table(card: ModelCard, installed: bool, verified: bool, lang: str) -> Table:
     table = Table(show_header=False, title=card.name)
     rows = [
         ("name", card.name), ("family", card.family), ("parameters", card.parameters),
         ("quantization", card.quantization), ("context_length", str(card.context_length or "-")),
         ("license", card.license), ("languages", ", ".join(card.languages) or "-"),
-        ("source", "\n".join(card.source_packages) or card.source), ("sha256", card.sha256 or "-"),
+        ("source", source_text(card, lang)), ("sha256", card.sha256 or "-"),
         ("size", human_size(card.size_bytes)), ("engine", card.engine), ("description", card.description),
     ]
     for key, value in rows:
@@ -90,7 +98,7 @@ def register(app: typer.Typer, lang: str) -> None:
             print(json.dumps([card.public() | {"installed": status_of(catalog, card)[0]}
                               for card in catalog.cards.values()], ensure_ascii=False, indent=1))
             return
-        console.print(list_table(catalog, settings.model, st.language(settings)))
+        print_table(console, list_table(catalog, settings.model, st.language(settings)))
 
     @models_app.command("show", help=t("cli.help.models_show", lang))
     def show(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang)),
@@ -107,7 +115,7 @@ def register(app: typer.Typer, lang: str) -> None:
         if as_json:
             print(json.dumps(card.public() | {"installed": installed, "verified": verified}, indent=1))
         else:
-            console.print(card_table(card, installed, verified, lang_))
+            print_table(console, card_table(card, installed, verified, lang_))
 
     @models_app.command("install", help=t("cli.help.models_install", lang))
     def install(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang))) -> None:

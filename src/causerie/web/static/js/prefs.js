@@ -44,6 +44,26 @@ export function fillModelSelect(select, selected, withServerDefault = false) {
   }
 }
 
+/** "1.1 GB", "98.4 MB": the CLI's units (cli/models.py human_size), so both surfaces say the same. */
+export function humanSize(size) {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = size;
+  for (const [index, unit] of units.entries()) {
+    if (value < 1000 || unit === "GB") return index === 0 ? `${value.toFixed(0)} ${unit}` : `${value.toFixed(1)} ${unit}`;
+    value /= 1000;
+  }
+  return String(size);
+}
+
+/** One line for a model in many PyPI parts ("22 parts, … part1 … part22==0.2.0"), as the CLI writes it. */
+function sourceText(card) {
+  const packages = card.source_packages || [];
+  if (packages.length <= 1) return packages.join(", ") || card.source;
+  const [first] = packages[0].split("==");
+  const [last, version] = packages[packages.length - 1].split("==");
+  return t("card.parts_summary", { count: packages.length, first, last, version });
+}
+
 /** The model card as facts for the info dialog (GET /v1/models returns `card`). */
 export function cardFacts(name) {
   const card = server.models.get(name)?.card || { name };
@@ -55,11 +75,11 @@ export function cardFacts(name) {
     [t("card.quantization"), card.quantization],
     [t("card.license"), card.license],
     [t("card.context_length"), card.context_length],
-    [t("card.size"), typeof size === "number" ? `${(size / 1e6).toFixed(0)} MB` : size],
+    [t("card.size"), typeof size === "number" ? humanSize(size) : size],
     [t("card.engine"), card.engine],
     [t("card.sha256"), card.sha256],
     [t("card.verified"), card.verified === undefined ? undefined : t(card.verified ? "web.model_verified" : "web.model_unverified")],
-    [t("card.source"), (card.source_packages || []).join(", ") || card.source],
+    [t("card.source"), sourceText(card)],
   ];
 }
 

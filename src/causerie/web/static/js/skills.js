@@ -35,12 +35,15 @@ function defaultValue(option, choices) {
   return choices[0];
 }
 
-/** The skill named by a slash command, in either language ("/traduire" or "/translate"). */
+/** "résumer" and "resumer" alike: a command typed without its accents still works. */
+const bare = (word) => word.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
+
+/** The skill named by a slash command, in either language ("/traduire" or "/translate"), accents optional. */
 export function parseSlash(text) {
   const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
   if (!match) return null;
   const word = match[1].toLowerCase();
-  const name = Object.keys(SKILLS).find((skill) => [skill, t(`web.slash_${skill}`)].includes(word));
+  const name = Object.keys(SKILLS).find((skill) => [skill, t(`web.slash_${skill}`)].map(bare).includes(bare(word)));
   return { name, word, rest: match[2] };
 }
 

@@ -1,0 +1,106 @@
+"""A live line for generations whose text is not streamed to the terminal (a skill's intermediate or
+structured steps): tokens so far, rate, and an estimate of what is left, under the step's own message.
+
+The skill's engine is wrapped (`MeteredEngine`), so every generation is seen, whichever skill helper runs
+it. A generation whose text the CLI streams (the skill yields deltas) needs no meter: `streaming()` hides
+it for the rest of that generation. Off a terminal, a plain line every `PLAIN_EVERY_S` seconds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from causerie.engines.base import Chunk, Engine, GenerationRequest
+from causerie.i18n import t
+
+PLAIN_EVERY_S = 15.0
+OUTPUT_PER_INPUT = 1.2  # a rewrite or a translation is about as long as its input
+
+
+class Meter:
+    def __init__(self, console: Console, lang: str):
+        self.console, self.lang = console, lang
+        self.step = ""
+        self._request: int | None = None
+        self._streaming = False
+        self._tokens, self._started, self._expected = 0, 0.0, None
+        self._live: Live | None = None
+        self._last_plain = 0.0
+
+    def new_step(self, message: str) -> None:
+        self.hide()
+        self.step = message
+
+    def streaming(self) -> None:
+        """The current generation's text goes to the terminal itself: no meter over it."""
+        self._streaming = True
+        self.hide()
+
+    def tick(self, request: GenerationRequest, chunk: Chunk, expected: int | None) -> None:
+        if id(request) != self._request:
+            self._request, self._streaming = id(request), False
+            self._tokens, self._started, self._expected = 0, time.monotonic(), expected
+        if self._streaming or not chunk.text:
+            return
+        self._tokens += 1
+        self.show(self.line())
+
+    def line(self) -> str:
+        elapsed = max(1e-6, time.monotonic() - self._started)
+        rate = self._tokens / elapsed
+        left = ""
+        if self._expected and rate > 0 and self._tokens < self._expected:
+            left = t("cli.meter.left", self.lang, seconds=round((self._expected - self._tokens) / rate))
+        return t("cli.meter.line", self.lang, step=self.step, tokens=self._tokens, rate=f"{rate:.1f}", left=left)
+
+    def show(self, line: str) -> None:
+        if not self.console.is_terminal:
+            if time.monotonic() - self._last_plain >= PLAIN_EVERY_S:
+                self._last_plain = time.monotonic()
+                self.console.print(line, markup=False, highlight=False)
+            return
+        if self._live is None:
+            self._live = Live(Text(line, style="dim"), console=self.console, transient=True, refresh_per_second=4)
+            self._live.start()
+        else:
+            self._live.update(Text(line, style="dim"))
+
+    def hide(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+
+class MeteredEngine:
+    """The skill's engine, every generation's chunks counted by `meter` on their way through."""
+
+    def __init__(self, engine: Engine, meter: Meter):
+        self._engine, self._meter = engine, meter
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def stream(self, request: GenerationRequest) -> Iterator[Chunk]:
+        expected = expected_tokens(self._engine, request)
+        try:
+            for chunk in self._engine.stream(request):
+                self._meter.tick(request, chunk, expected)
+                yield chunk
+        finally:
+            self._meter.hide()
+
+
+def expected_tokens(engine: Engine, request: GenerationRequest) -> int | None:
+    """About how long the answer will be: the user's text again (a rewrite, a translation), capped by
+    max_tokens. An estimate, shown with a "~"."""
+    users = [m.get("content") for m in request.messages or [] if m.get("role") == "user"]
+    text = users[-1] if users and isinstance(users[-1], str) else request.prompt or ""
+    guess = round(engine.count_tokens(text) * OUTPUT_PER_INPUT) if text else None
+    if request.max_tokens and (guess is None or guess > request.max_tokens):
+        return request.max_tokens
+    return guess
