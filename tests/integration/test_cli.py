@@ -77,7 +77,7 @@ def test_ask_unknown_model_lists_the_available_ones(home: Path) -> None:
     assert result.returncode != 0
     error = one_line(result.stderr)
     assert "no-such-model" in error
-    assert "Available models" in error
+    assert "Chat models" in error and "whisper" not in error and ".gguf" in error
     assert MODEL in error and QWEN in error
 
 

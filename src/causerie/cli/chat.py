@@ -3,6 +3,10 @@ the answer being written (kept, marked interrupted), Ctrl-D or /quit leaves."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import typer
@@ -45,6 +49,9 @@ class ChatSession:
                                     max_tokens=answer_cap(self.settings, None))
         parts: list[str] = []
         finish = None
+        if not sys.stdin.isatty():  # piped input echoes no newline: the answer must not continue its line
+            console.print()
+        console.print(f"[bold green]{escape(t('cli.chat.assistant', self.lang))} ›[/] ", end="")
         try:
             for chunk in stream_text(self.engine, request):
                 parts.append(chunk.text)
@@ -59,6 +66,8 @@ class ChatSession:
         notice = stop_notice(finish, request.max_tokens, self.lang)
         if notice:
             console.print(notice, style="yellow", markup=False, highlight=False)
+        if not self.history[:-1]:  # after the first answer, once: what wrote it, and that it is AI-generated
+            console.print(f"[dim]{escape(ai_notice(self.engine, self.lang))}[/]")
         self.history.append({"role": "assistant", "content": "".join(parts)})
 
     def command(self, line: str) -> bool:
@@ -122,9 +131,56 @@ class ChatSession:
         console.print(t("cli.chat.model_set", self.lang, name=engine.name))
 
 
+@contextlib.contextmanager
+def typed_ahead_kept() -> Iterator[None]:
+    """While the model loads, the terminal does not echo keys onto the spinner line; what was typed is
+    put back at the first prompt (readline's startup hook), ready to edit or send."""
+    if not sys.stdin.isatty():
+        yield
+        return
+    import termios
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~(termios.ECHO | termios.ICANON)
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        typed = read_pending(fd)
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+        if typed:
+            prefill_next_prompt(typed)
+
+
+def read_pending(fd: int) -> str:
+    import select
+
+    chunks = []
+    while select.select([fd], [], [], 0)[0]:
+        data = os.read(fd, 1024)
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks).decode("utf-8", errors="ignore").replace("\r", "\n").split("\n")[0]
+
+
+def prefill_next_prompt(text: str) -> None:
+    try:
+        import readline
+    except ImportError:  # no readline: the text is lost, as before, but not echoed over the spinner
+        return
+
+    def insert_once() -> None:
+        readline.insert_text(text)
+        readline.set_startup_hook(None)
+
+    readline.set_startup_hook(insert_once)
+
+
 def repl(session: ChatSession) -> None:
     console.print(f"[bold]{t('cli.chat.welcome', session.lang, model=session.engine.name)}[/]")
-    console.print(f"[dim]{ai_notice(session.engine, session.lang)}[/]")
     while True:
         try:
             line = console.input(f"[bold cyan]{t('cli.chat.you', session.lang)} ›[/] ").strip()
@@ -154,8 +210,9 @@ def register(app: typer.Typer, lang: str) -> None:
         st = state(ctx)
         settings = st.settings(model=model)
         lang_ = st.language(settings)
-        session = ChatSession(load_engine(settings, settings.model, lang_), settings, lang_,
-                              default_system(system, lang_), temperature)
+        with typed_ahead_kept():  # what the user types while the model loads waits for the prompt
+            engine = load_engine(settings, settings.model, lang_)
+        session = ChatSession(engine, settings, lang_, default_system(system, lang_), temperature)
         try:
             repl(session)
         finally:

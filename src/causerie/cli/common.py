@@ -38,6 +38,8 @@ def print_table(console: Console, table: Table) -> None:
     rows += [list(row) for row in zip(*cells, strict=True)]
     for row in rows:
         print("\t".join(cell.replace("\n", " ") for cell in row))
+    if table.caption:  # a note under the table (aliases, a total): kept, after the rows
+        print(Text.from_markup(str(table.caption)).plain)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from causerie.cli.common import print_table
 from causerie.cli.store import console, opened, stamp
 from causerie.i18n import t
 from causerie.store.export import conversation_dict, to_json, to_markdown
@@ -42,7 +43,7 @@ def register(app: typer.Typer, lang: str) -> None:
         for c in page:
             table.add_row(c.id, escape(c.title or t("history.untitled", lang_)), str(c.message_count),
                           stamp(c.updated_at))
-        console.print(table)
+        print_table(console, table)
 
     @history_app.command("show", help=t("cli.help.history_show", lang))
     def show(ctx: typer.Context, conversation_id: str = typer.Argument(..., help=t("cli.opt.conversation_id", lang)),
@@ -70,7 +71,7 @@ def register(app: typer.Typer, lang: str) -> None:
             table.add_column(t(f"history.col.{column}", lang_))
         for hit in hits:
             table.add_row(hit.conversation_id, escape(hit.conversation_title), hit.role, escape(hit.snippet))
-        console.print(table)
+        print_table(console, table)
 
     @history_app.command("export", help=t("cli.help.history_export", lang))
     def export(ctx: typer.Context,

@@ -9,7 +9,7 @@ from datetime import timedelta
 import typer
 from rich.table import Table
 
-from causerie.cli.common import err_console
+from causerie.cli.common import err_console, print_table
 from causerie.cli.store import console, opened, stamp
 from causerie.i18n import t
 from causerie.store import SCOPES
@@ -67,7 +67,7 @@ def register(app: typer.Typer, lang: str) -> None:
             table.add_row(key.prefix + "…", key.user_name, key.name, " ".join(sorted(key.scopes)),
                           _state(key, lang_), stamp(key.created_at), stamp(key.expires_at),
                           stamp(key.last_used_at), limits)
-        console.print(table)
+        print_table(console, table)
 
     @keys_app.command("revoke", help=t("cli.help.keys_revoke", lang))
     def revoke(ctx: typer.Context, prefix: str = typer.Argument(..., help=t("cli.opt.key_prefix", lang))) -> None:

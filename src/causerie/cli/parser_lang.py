@@ -19,7 +19,10 @@ from causerie.cli.common import err_console
 from causerie.i18n import t
 from causerie.i18n.messages import MESSAGES
 
-NESTED = ("message", "detail", "what", "kind")  # placeholders whose value is itself a parser phrase
+NESTED = ("message", "detail", "what", "kind")
+# typer's type labels ("<str>", "<int range>") -> the catalogue's word for them
+TYPE_WORDS = {"str": "text", "int": "integer", "int range": "integer", "float": "number", "float range": "number",
+              "file": "file", "dir": "folder", "path": "path", "Path": "path"}  # placeholders whose value is itself a parser phrase
 
 
 def templates() -> list[tuple[re.Pattern[str], str]]:
@@ -67,7 +70,28 @@ def localize_parser(lang: str) -> None:
         err_console.print(Text.assemble(("✗", "bold red"), " ", message), soft_wrap=True, highlight=False)
 
     typer.rich_utils.rich_format_error = print_parser_error
+    localize_type_labels(lang)
     # typer.core's gettext calls: only "Aborted!" reaches the screen without the function above; its other
     # messages are completed in English afterwards ("… Did you mean …?") and translated whole above.
     aborted = MESSAGES["parser.aborted"]
     typer.core._ = lambda message: aborted[lang] if message == aborted["en"] else message  # type: ignore[attr-defined]
+
+
+def localize_type_labels(lang: str) -> None:
+    """Help screens say TEXTE / ENTIER / FICHIER (TEXT / INTEGER / FILE) where typer writes <str>, <int>,
+    <path>; a list is its word followed by "…" (the option may be repeated). Choices keep their values."""
+    parameter = typer.core._TyperParameter
+    original = getattr(parameter.display_type, "__wrapped__", parameter.display_type)
+
+    def display_type(self: Any, ctx: Any) -> str:
+        label = original(self, ctx)
+        inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
+        repeated = inner.startswith("list[") and inner.endswith("]")
+        inner = inner[5:-1] if repeated else inner
+        word = TYPE_WORDS.get(inner)
+        if word is None:
+            return label
+        return t(f"parser.type.{word}", lang) + ("…" if repeated else "")
+
+    display_type.__wrapped__ = original  # type: ignore[attr-defined]
+    parameter.display_type = display_type

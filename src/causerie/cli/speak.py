@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from causerie.cli.common import err_console, fail, fail_text, state
+from causerie.cli.common import err_console, fail, fail_text, print_table, state
 from causerie.cli.skill_runner import read_text
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -117,4 +117,4 @@ def register(app: typer.Typer, lang: str) -> None:
         for info in book.infos():
             mark = "★" if info.name.lower() in defaults else ""
             table.add_row(info.name, info.locale or info.language, info.gender, mark, info.description)
-        console.print(table)
+        print_table(console, table)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from causerie.cli.common import fail, fail_text, state
+from causerie.cli.common import fail, fail_text, print_table, state
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.settings import Settings
@@ -61,7 +61,7 @@ def register(app: typer.Typer, lang: str) -> None:
         for key, value in facts.items():
             table.add_row(key, str(value))
         table.add_row("retention_days", str(settings.retention_days or "-"))
-        console.print(table)
+        print_table(console, table)
 
     @store_app.command("purge", help=t("cli.help.store_purge", lang))
     def purge(ctx: typer.Context,

@@ -7,6 +7,7 @@ import json
 import typer
 from rich.table import Table
 
+from causerie.cli.common import print_table
 from causerie.cli.store import console, opened, stamp
 from causerie.i18n import t
 
@@ -37,7 +38,7 @@ def register(app: typer.Typer, lang: str) -> None:
         for user in users:
             table.add_row(user.name, "✓" if user.is_admin else "", stamp(user.created_at), str(user.conversations),
                           str(user.keys))
-        console.print(table)
+        print_table(console, table)
 
     @users_app.command("delete", help=t("cli.help.users_delete", lang))
     def delete(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.user_name", lang)),

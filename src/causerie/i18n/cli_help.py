@@ -44,10 +44,10 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "en": "Temperature, from 0 (most predictable) to 2 (most varied). Default: the model's.",
     },
     "cli.opt.max_tokens": {
-        "fr": "Longueur maximale de la réponse, en jetons (par défaut : le réglage max_tokens_default, "
-        "sinon jusqu'à la fin du contexte).",
-        "en": "Longest answer, in tokens (default: the max_tokens_default setting, else up to the end of the "
-        "context).",
+        "fr": "Longueur maximale de la réponse, en jetons (par défaut : le réglage cli_max_tokens, 1024 ; "
+        "une réponse qui tourne en boucle est arrêtée avant).",
+        "en": "Longest answer, in tokens (default: the cli_max_tokens setting, 1024; an answer that loops is "
+        "stopped sooner).",
     },
     # --- skills ---
     "cli.opt.skill_file": {

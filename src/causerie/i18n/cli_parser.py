@@ -51,4 +51,11 @@ CLI_PARSER: dict[str, dict[str, str]] = {
     "parser.boolean": {"fr": "oui/non attendu (true, false, 1, 0) ; ce texte n'en est pas un",
                        "en": "Input should be a valid boolean, unable to interpret input"},
     "parser.aborted": {"fr": "Interrompu !", "en": "Aborted!"},
+    # what a value is, in help screens (typer writes "<str>", "<int range>", "<list[str]>")
+    "parser.type.text": {"fr": "TEXTE", "en": "TEXT"},
+    "parser.type.integer": {"fr": "ENTIER", "en": "INTEGER"},
+    "parser.type.number": {"fr": "NOMBRE", "en": "NUMBER"},
+    "parser.type.file": {"fr": "FICHIER", "en": "FILE"},
+    "parser.type.folder": {"fr": "DOSSIER", "en": "FOLDER"},
+    "parser.type.path": {"fr": "CHEMIN", "en": "PATH"},
 }

@@ -125,10 +125,14 @@ CORE: dict[str, dict[str, str]] = {
         "en": "Request body too large: {size} bytes, the limit is {limit}. Send a shorter text.",
     },
     "api.context_overflow": {
-        "fr": "La longueur maximale du contexte est de {limit} jetons, votre requête en demande {requested}. "
-        "Raccourcissez les messages ou max_tokens.",
-        "en": "The maximum context length is {limit} tokens; your request needs {requested}. "
-        "Shorten the messages or max_tokens.",
+        "fr": "La longueur maximale du contexte est de {limit} jetons par requête, votre requête en demande "
+        "{requested}. Cette limite est celle du serveur (réglage context_size, partagé entre ses parallel "
+        "places), pas celle du modèle, qui peut en prendre plus (voir sa fiche). Raccourcissez les messages ou "
+        "max_tokens, ou relancez avec un --context-size plus grand ou moins de places (--parallel).",
+        "en": "The maximum context length is {limit} tokens per request; your request needs {requested}. "
+        "This is the server's limit (its context_size setting, shared among its parallel slots), not the "
+        "model's, which may take more (see its card). Shorten the messages or max_tokens, or restart with a "
+        "larger --context-size or fewer slots (--parallel).",
     },
     "api.not_found": {
         "fr": "Chemin inconnu : {path}. Voir /docs pour la liste des points d'accès.",
@@ -264,6 +268,7 @@ CORE: dict[str, dict[str, str]] = {
     },
     "cli.chat.bye": {"fr": "À bientôt !", "en": "Goodbye!"},
     "cli.chat.you": {"fr": "vous", "en": "you"},
+    "cli.chat.assistant": {"fr": "causerie", "en": "causerie"},
     "cli.serve.insecure": {
         "fr": "Attention : écoute sur {host} sans clé d'API. Tout le réseau pourra utiliser ce serveur. "
         "Définissez CAUSERIE_API_KEYS ou relancez avec --allow-insecure si c'est voulu.",
