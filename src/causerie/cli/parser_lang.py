@@ -21,8 +21,8 @@ from causerie.i18n.messages import MESSAGES
 
 NESTED = ("message", "detail", "what", "kind")
 # typer's type labels ("<str>", "<int range>") -> the catalogue's word for them
-TYPE_WORDS = {"str": "text", "int": "integer", "int range": "integer", "float": "number", "float range": "number",
-              "file": "file", "dir": "folder", "path": "path", "Path": "path"}  # placeholders whose value is itself a parser phrase
+TYPE_WORDS = {"str": "text", "int": "integer", "int range": "integer", "float": "number",
+              "float range": "number", "file": "file", "dir": "folder", "path": "path", "Path": "path"}  # placeholders whose value is itself a parser phrase
 
 
 def templates() -> list[tuple[re.Pattern[str], str]]:
