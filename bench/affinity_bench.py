@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shlex
 import statistics
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import httpx
 from report_section import write_section  # bench/ is on sys.path when a script here runs
-from servers import start_server
+from servers import running_server
 
 SYSTEM = ("Tu es causerie, un assistant francophone. Tu réponds brièvement, en français clair, et tu rappelles "
           "les règles suivantes quand on te le demande. ") + " ".join(
@@ -97,12 +98,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="causerie-affinity-") as scratch:
                 home = args.home or Path(scratch)
                 config = f"replica_cpus = 1\nreplica_threads = 1\nreplica_affinity = {flag}\n"
-                process, url = start_server(home, args.model, config, ("--replicas", "2"), startup_timeout=300)
-                try:
+                with running_server(home, args.model, config, ("--replicas", "2"), startup_timeout=300) as url:
                     results[label].append(asyncio.run(measure(url, args.model, args)))
-                finally:
-                    process.terminate()
-                    process.wait(timeout=60)
             print(label, results[label][-1], flush=True)
     rows = ["| routing | turn 1, first token (ms) | later turns, first token median / p95 (ms) | "
             "prompt tokens from cache, later turns |", "|---|---|---|---|"]
@@ -115,7 +112,7 @@ def main() -> None:
                       f"{args.conversations} conversations at once, {args.turns} turns each (a system message of "
                       f"about {len(SYSTEM.split())} words, {args.max_tokens}-token answers); 2 replicas, 1 thread "
                       f"each; medians of {args.rounds} alternating runs. Command: "
-                      f"`{' '.join(['python', *sys.argv])}`", "", *rows])
+                      f"`{shlex.join(['python', *sys.argv])}`", "", *rows])
     print(text)
     if args.out:
         write_section(args.out, args.section, text)

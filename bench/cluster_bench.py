@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 from report_section import write_section  # bench/ is on sys.path when a script here runs
-from servers import start_server
+from servers import running_server
 
 # (label, extra `causerie serve` arguments, config.toml)
 CONFIGS = [
@@ -95,12 +95,8 @@ def main() -> None:
     for label, extra, config in CONFIGS:
         with tempfile.TemporaryDirectory(prefix="causerie-cluster-bench-") as scratch:
             home = args.home or Path(scratch)
-            process, url = start_server(home, args.model, config, extra, startup_timeout=300)
-            try:
+            with running_server(home, args.model, config, extra, startup_timeout=300) as url:
                 results[label] = asyncio.run(measure(url, args.model, args))
-            finally:
-                process.terminate()
-                process.wait(timeout=60)
         print(label, results[label], flush=True)
     base = results[CONFIGS[0][0]]
     rows = ["| configuration | first token, median (ms) | single-stream tok/s, median | ratio to one process | "

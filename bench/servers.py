@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -40,3 +42,15 @@ def start_server(home: Path, model: str, config_toml: str = "", extra_args: tupl
             time.sleep(0.2)
     process.terminate()
     raise RuntimeError("causerie serve did not start")
+
+
+@contextlib.contextmanager
+def running_server(home: Path, model: str, config_toml: str = "", extra_args: tuple[str, ...] = (),
+                   startup_timeout: float = 120) -> Iterator[str]:
+    """`start_server` for the length of a `with`: yields the base URL, stops the server after."""
+    process, url = start_server(home, model, config_toml, extra_args, startup_timeout)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import httpx
 from report_section import write_section  # bench/ is on sys.path when a script here runs
-from servers import start_server
+from servers import running_server
 
 from causerie import __version__
 
@@ -240,24 +240,21 @@ def main() -> None:
     parser.add_argument("--serve-args", default="", help="more `causerie serve` arguments, e.g. \"--replicas 2\"")
     parser.add_argument("--config", default="", help="the server's config.toml; \\n separates lines")
     parser.add_argument("--kill-replica-after", type=float, help="SIGKILL one replica this many seconds in")
+    parser.add_argument("--home", type=Path, help="a CAUSERIE_HOME holding the model already (default: a "
+                        "temporary one, where the model is assembled again)")
     parser.add_argument("--url", help="soak a server already running here instead of starting one")
     parser.add_argument("--label", help="what is soaked, for the report's title (default: this checkout's "
                         "git revision; PYTHONPATH=<old checkout>/src soaks an older server)")
     parser.add_argument("--section", default="soak", help="the report's section name in --out")
     parser.add_argument("--out", type=Path, help="write the report into this Markdown file (its own section)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="causerie-soak-") as home:
-        process = None
-        url = args.url
-        if url is None:
-            process, url = start_server(Path(home), args.model, args.config.replace("\\n", "\n"),
-                                        tuple(args.serve_args.split()), startup_timeout=300)
-        try:
-            tally, after, elapsed = asyncio.run(soak(url, args))
-        finally:
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="causerie-soak-") as scratch:
+        if args.url is not None:
+            tally, after, elapsed = asyncio.run(soak(args.url, args))
+        else:
+            with running_server(args.home or Path(scratch), args.model, args.config.replace("\\n", "\n"),
+                                tuple(args.serve_args.split()), startup_timeout=300) as url:
+                tally, after, elapsed = asyncio.run(soak(url, args))
     text = report(tally, after, elapsed, args, args.label or git_revision())
     print(text)
     if args.out:

@@ -8,7 +8,7 @@ it for the rest of that generation. Off a terminal, a plain line every `PLAIN_EV
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
@@ -29,6 +29,7 @@ class Meter:
         self._request: int | None = None
         self._streaming = False
         self._tokens, self._started, self._expected = 0, 0.0, None
+        self._estimate: Callable[[], int | None] | None = None
         self._live: Live | None = None
         self._last_plain = 0.0
 
@@ -41,10 +42,12 @@ class Meter:
         self._streaming = True
         self.hide()
 
-    def tick(self, request: GenerationRequest, chunk: Chunk, expected: int | None) -> None:
+    def tick(self, request: GenerationRequest, chunk: Chunk, expected: Callable[[], int | None]) -> None:
+        """`expected` estimates the answer's length; called once, only if the line is drawn (counting the
+        prompt's tokens is work a streamed generation does not need)."""
         if id(request) != self._request:
             self._request, self._streaming = id(request), False
-            self._tokens, self._started, self._expected = 0, time.monotonic(), expected
+            self._tokens, self._started, self._estimate, self._expected = 0, time.monotonic(), expected, None
         if self._streaming or not chunk.text:
             return
         self._tokens += 1
@@ -54,6 +57,8 @@ class Meter:
         elapsed = max(1e-6, time.monotonic() - self._started)
         rate = self._tokens / elapsed
         left = ""
+        if self._estimate is not None:
+            self._expected, self._estimate = self._estimate(), None
         if self._expected and rate > 0 and self._tokens < self._expected:
             left = t("cli.meter.left", self.lang, seconds=round((self._expected - self._tokens) / rate))
         return t("cli.meter.line", self.lang, step=self.step, tokens=self._tokens, rate=f"{rate:.1f}", left=left)
@@ -86,7 +91,9 @@ class MeteredEngine:
         return getattr(self._engine, name)
 
     def stream(self, request: GenerationRequest) -> Iterator[Chunk]:
-        expected = expected_tokens(self._engine, request)
+        def expected() -> int | None:
+            return expected_tokens(self._engine, request)
+
         try:
             for chunk in self._engine.stream(request):
                 self._meter.tick(request, chunk, expected)
