@@ -70,3 +70,16 @@ def test_a_parser_error_is_never_broken_at_the_terminal_width(tmp_path: Path):
     result = CliRunner().invoke(build_app("fr"), ["--lang", "fr", "summarize", "-f", str(missing)],
                                 env={"COLUMNS": "20"})
     assert result.exit_code == 2 and f"'{missing}' introuvable" in result.output
+
+
+def test_every_command_is_described_by_one_verb_form():
+    """French help says what a command does in the infinitive ("Lister…"), English in the imperative
+    ("List…"): never "Liste…" beside "Afficher…", nor a bare noun ("The history")."""
+    from causerie.i18n.messages import MESSAGES
+
+    helps = {key: entry for key, entry in MESSAGES.items() if key.startswith("cli.help.") and key != "cli.help.root"}
+    assert len(helps) > 30
+    for key, entry in helps.items():
+        french, english = entry["fr"].split()[0].strip(","), entry["en"].split()[0].strip(",")
+        assert french.endswith(("er", "ir", "re")), (key, entry["fr"])
+        assert english not in ("The", "A", "An", "Lists", "Shows") and not english.endswith("ing"), (key, entry["en"])

@@ -44,3 +44,22 @@ def test_the_estimate_is_the_input_again_capped_by_max_tokens():
     assert expected_tokens(engine, ask("un deux trois quatre cinq")) == 6
     assert expected_tokens(engine, ask("un deux trois quatre cinq", max_tokens=3)) == 3
     assert expected_tokens(engine, GenerationRequest(messages=[{"role": "user", "content": ""}])) is None
+
+
+def test_on_a_terminal_the_text_itself_shows_as_it_comes():
+    out = io.StringIO()
+    meter = Meter(Console(file=out, force_terminal=True, width=40), "fr")
+    engine = MeteredEngine(FakeEngine(replies=["Première ligne.\nDeuxième ligne, bien plus longue que la largeur de "
+                                                "l'écran, qui finit ici."]), meter)
+    meter.new_step("[1/1]")
+    list(engine.stream(ask("Corrige ce texte.")))
+    shown = out.getvalue()
+    assert "Première ligne." in shown and "finit ici." in shown and "jetons/s" in shown
+
+
+def test_the_preview_keeps_the_last_lines_and_the_end_of_each():
+    meter = Meter(Console(file=io.StringIO(), width=30), "fr")
+    meter._text = "\n".join(f"ligne {n} " + "x" * 40 + f" fin {n}" for n in range(6))
+    lines = meter.preview().splitlines()
+    assert len(lines) == 4 and lines[-1].endswith("fin 5") and lines[0].startswith("…")
+    assert all(len(line) <= 28 for line in lines)

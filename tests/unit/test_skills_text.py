@@ -3,6 +3,8 @@ a model would give are queued, and what the skill sent is read back from `FakeEn
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from causerie.engines.fake import FakeEngine
@@ -340,7 +342,27 @@ def test_long_text_is_summarized_map_reduce():
     final = engine.requests[-1].messages[-1]["content"]
     assert "Résumé partiel 0." in final and f"Résumé partiel {out.chunks - 1}." in final
     assert "Paragraphe 3." not in final
-    assert len([e for e in evts if isinstance(e, Progress)]) == out.chunks + 1
+    counted = [e for e in evts if isinstance(e, Progress) and e.total]
+    assert len(counted) == out.chunks + 1
+
+
+def test_a_long_summary_says_what_it_reads_and_why_it_cuts_before_the_first_part():
+    engine = small_engine(1400, *[f"Résumé partiel {n}." for n in range(10)], "Résumé final.")
+    evts = events(Summarize(engine, "fr"), {"text": LONG_FR})
+    before = [e for e in itertools.takewhile(lambda e: not (isinstance(e, Progress) and e.total), evts)]
+    assert [e.total for e in before] == [0, 0]  # outside the step count
+    assert f"{len(LONG_FR):,}".replace(",", "\u202f") in before[0].message and "Lecture" in before[0].message
+    assert "découpage en parties" in before[1].message
+
+
+def test_a_text_far_too_long_is_refused_before_it_is_counted(monkeypatch):
+    engine = small_engine(1400)
+    counted: list[int] = []
+    monkeypatch.setattr(engine, "count_tokens", lambda text: counted.append(len(text)) or len(text.split()))
+    with pytest.raises(InvalidRequest) as info:
+        Summarize(engine, "fr").run({"text": "mot " * 2_000_000})
+    assert info.value.key == "skill.summarize.too_long"
+    assert max(counted) < 10_000  # only the prompt was counted, never the 8 MB text
 
 
 def test_summaries_that_still_do_not_fit_are_summarized_again(monkeypatch):

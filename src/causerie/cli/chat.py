@@ -15,12 +15,12 @@ from rich.markup import escape
 
 from causerie.cli.ask import default_system
 from causerie.cli.common import ai_notice, answer_cap, err_console, load_engine, state, stop_notice, stream_text
-from causerie.cli.skill_runner import main_text, show_output
+from causerie.cli.meter import Meter, MeteredEngine
+from causerie.cli.skill_runner import main_text, show_events, show_output
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.settings import Settings
-from causerie.skills.base import Delta, Progress, Result
 from causerie.skills.commands import SkillCommand, parse_command
 from causerie.skills.registry import skill_class
 
@@ -97,17 +97,10 @@ class ChatSession:
 
     def run_skill(self, command: SkillCommand) -> None:
         """Run a skill on the conversation's engine; its result joins the history as an answer."""
-        skill = skill_class(command.skill)(self.engine, self.lang)
-        streamed, output = False, None
+        meter = Meter(err_console, self.lang)
+        skill = skill_class(command.skill)(MeteredEngine(self.engine, meter), self.lang)
         try:
-            for event in skill.stream(command.data):
-                if isinstance(event, Delta):
-                    console.print(event.text, end="", markup=False)
-                    streamed = True
-                elif isinstance(event, Progress):
-                    err_console.print(f"[cyan]•[/] [{event.step}/{event.total}] {escape(event.message)}")
-                elif isinstance(event, Result):
-                    output = event.output
+            output, streamed = show_events(skill, command.data, meter)
         except KeyboardInterrupt:
             skill.cancel.set()
             console.print(f" [dim]{escape(t('cli.interrupted', self.lang))}[/]")
@@ -115,8 +108,8 @@ class ChatSession:
         except CauserieError as error:
             err_console.print(f"[red]{escape(t('cli.error', self.lang, message=error.message(self.lang)))}[/]")
             return
-        if streamed:
-            console.print()
+        finally:
+            meter.hide()
         show_output(output, streamed, self.lang)
         self.history += [{"role": "user", "content": f"/{command.skill}"},
                          {"role": "assistant", "content": main_text(output) or ""}]

@@ -1,5 +1,7 @@
-"""A live line for generations whose text is not streamed to the terminal (a skill's intermediate or
-structured steps): tokens so far, rate, and an estimate of what is left, under the step's own message.
+"""A live view of generations whose text is not streamed to the terminal (a skill's intermediate or
+checked steps): the last lines of the text as it comes, and under them tokens so far, rate, and an
+estimate of what is left, with the step's own message. It vanishes when the generation ends: the skill
+then shows the text it kept.
 
 The skill's engine is wrapped (`MeteredEngine`), so every generation is seen, whichever skill helper runs
 it. A generation whose text the CLI streams (the skill yields deltas) needs no meter: `streaming()` hides
@@ -11,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
@@ -19,6 +21,7 @@ from causerie.engines.base import Chunk, Engine, GenerationRequest
 from causerie.i18n import t
 
 PLAIN_EVERY_S = 15.0
+PREVIEW_LINES = 4  # enough to see the text advance, little enough to leave the rest of the screen alone
 OUTPUT_PER_INPUT = 1.2  # a rewrite or a translation is about as long as its input
 
 
@@ -29,6 +32,7 @@ class Meter:
         self._request: int | None = None
         self._streaming = False
         self._tokens, self._started, self._expected = 0, 0.0, None
+        self._text = ""
         self._estimate: Callable[[], int | None] | None = None
         self._live: Live | None = None
         self._last_plain = 0.0
@@ -48,10 +52,18 @@ class Meter:
         if id(request) != self._request:
             self._request, self._streaming = id(request), False
             self._tokens, self._started, self._estimate, self._expected = 0, time.monotonic(), expected, None
+            self._text = ""
         if self._streaming or not chunk.text:
             return
         self._tokens += 1
+        self._text += chunk.text
         self.show(self.line())
+
+    def preview(self) -> str:
+        """The text's last lines, each cut to its end (where the words are arriving) to fit one row."""
+        width = max(20, self.console.width - 2)
+        lines = self._text.strip("\n").splitlines()[-PREVIEW_LINES:]
+        return "\n".join(line if len(line) <= width else "…" + line[-(width - 1):] for line in lines)
 
     def line(self) -> str:
         elapsed = max(1e-6, time.monotonic() - self._started)
@@ -69,11 +81,13 @@ class Meter:
                 self._last_plain = time.monotonic()
                 self.console.print(line, markup=False, highlight=False)
             return
+        view = Group(Text(self.preview(), style="italic"), Text(line, style="dim")) if self._text.strip() else \
+            Text(line, style="dim")
         if self._live is None:
-            self._live = Live(Text(line, style="dim"), console=self.console, transient=True, refresh_per_second=4)
+            self._live = Live(view, console=self.console, transient=True, refresh_per_second=4)
             self._live.start()
         else:
-            self._live.update(Text(line, style="dim"))
+            self._live.update(view)
 
     def hide(self) -> None:
         if self._live is not None:

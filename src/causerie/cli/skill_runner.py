@@ -16,7 +16,7 @@ from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_en
 from causerie.cli.meter import Meter, MeteredEngine
 from causerie.errors import CauserieError
 from causerie.i18n import t
-from causerie.skills.base import Delta, Progress, Result, SkillCancelled, SkillOutput
+from causerie.skills.base import Delta, Progress, Result, Skill, SkillCancelled, SkillOutput
 from causerie.skills.registry import skill_class
 
 console = Console(highlight=False)
@@ -38,8 +38,10 @@ def read_text(text: str | None, file: Path | None, lang: str) -> str:
     return text
 
 
-def _show_progress(event: Progress) -> None:
-    err_console.print(f"[cyan]•[/] [{event.step}/{event.total}] {escape(event.message)}", highlight=False)
+def progress_line(event: Progress) -> str:
+    """"• [2/5] message"; a step outside any count (reading the text) has no counter."""
+    counter = f"[{event.step}/{event.total}] " if event.total else ""
+    return f"[cyan]•[/] {counter}{escape(event.message)}"
 
 
 def main_text(output: SkillOutput) -> str | None:
@@ -80,6 +82,32 @@ def show_flags(output: SkillOutput, lang: str) -> None:
         err_console.print(f"[yellow]⚠[/] {escape(t('cli.language_changed', lang))}", highlight=False)
 
 
+def show_events(skill: Skill, data: dict[str, Any], meter: Meter, *,
+                show_text: bool = True) -> tuple[SkillOutput, bool]:
+    """Run the skill, streaming its text to stdout and its steps to stderr; returns (output, streamed)."""
+    streamed, output, line_open = False, None, False
+    for event in skill.stream(data):
+        if isinstance(event, Delta) and show_text:
+            meter.streaming()
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            streamed = True
+            if event.text:  # an empty delta leaves the line as it was
+                line_open = not event.text.endswith("\n")
+        elif isinstance(event, Progress):
+            if line_open:  # a progress line starts on its own line, after streamed text
+                print(flush=True)
+                line_open = False
+            err_console.print(progress_line(event), highlight=False)
+            meter.new_step(f"[{event.step}/{event.total}]" if event.total else "")
+        elif isinstance(event, Result):
+            output = event.output
+    if streamed:
+        print(flush=True)
+    assert output is not None, f"skill {skill.name} produced no result"
+    return output, streamed
+
+
 def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None,
               as_json: bool) -> SkillOutput | None:
     st = state(ctx)
@@ -88,24 +116,8 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     engine = load_engine(settings, settings.model, lang)
     meter = Meter(err_console, lang)
     skill = skill_class(name)(MeteredEngine(engine, meter), lang)
-    streamed, output, line_open = False, None, False
     try:
-        for event in skill.stream(data):
-            if isinstance(event, Delta) and not as_json:
-                meter.streaming()
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-                streamed = True
-                if event.text:  # an empty delta leaves the line as it was
-                    line_open = not event.text.endswith("\n")
-            elif isinstance(event, Progress):
-                if line_open:  # a progress line starts on its own line, after streamed text
-                    print(flush=True)
-                    line_open = False
-                _show_progress(event)
-                meter.new_step(f"[{event.step}/{event.total}]")
-            elif isinstance(event, Result):
-                output = event.output
+        output, streamed = show_events(skill, data, meter, show_text=not as_json)
     except (KeyboardInterrupt, SkillCancelled):
         skill.cancel.set()
         err_console.print(f"\n{t('cli.interrupted', lang)}", markup=False)
@@ -115,8 +127,6 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
     finally:
         meter.hide()
         engine.close()
-    if streamed:
-        print(flush=True)
     if as_json:
         print(json.dumps({"skill": name, "model": engine.name, "output": output.model_dump(mode="json"),
                           "card": engine.card.public()}, ensure_ascii=False, indent=1))

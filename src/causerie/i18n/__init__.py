@@ -60,3 +60,9 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
     entry = MESSAGES[key]
     text = entry[lang if lang in LANGUAGES else resolve_lang(lang)]
     return text.format(**values) if values else text
+
+
+def number(value: int, lang: str | None = None) -> str:
+    """An integer as people of `lang` write it: 41 000 000 (narrow no-break spaces) in French, 41,000,000."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u202f") if resolve_lang(lang) == "fr" else grouped

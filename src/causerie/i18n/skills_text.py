@@ -64,6 +64,14 @@ SKILLS_TEXT: dict[str, dict[str, str]] = {
         "original language.",
     },
     # --- summarize ---
+    "skill.summarize.reading": {"fr": "Lecture du texte ({chars} caractères)…",
+                                "en": "Reading the text ({chars} characters)…"},
+    "skill.summarize.splitting": {
+        "fr": "{tokens} jetons, plus que les {budget} qu'une passe peut lire : découpage en parties, résumées une "
+        "à une, puis leur synthèse…",
+        "en": "{tokens} tokens, more than the {budget} one pass can read: cutting it into parts, summarized one "
+        "by one, then combined…",
+    },
     "skill.summarize.progress_map": {
         "fr": "Résumé de la partie {step} sur {total}",
         "en": "Summarizing part {step} of {total}",

@@ -81,12 +81,12 @@ SPEECH: dict[str, dict[str, str]] = {
     },
     # --- CLI ---
     "cli.help.speak": {
-        "fr": "Lit un texte à voix haute dans un fichier audio (argument, --file ou entrée standard).",
+        "fr": "Lire un texte à voix haute dans un fichier audio (argument, --file ou entrée standard).",
         "en": "Read a text aloud into an audio file (argument, --file or stdin).",
     },
-    "cli.help.voices": {"fr": "Liste les voix disponibles.", "en": "List the available voices."},
+    "cli.help.voices": {"fr": "Lister les voix disponibles.", "en": "List the available voices."},
     "cli.help.transcribe": {
-        "fr": "Transcrit un fichier audio en texte (Whisper, hors ligne).",
+        "fr": "Transcrire un fichier audio en texte (Whisper, hors ligne).",
         "en": "Transcribe an audio file to text (Whisper, offline).",
     },
     "cli.speak.saved": {

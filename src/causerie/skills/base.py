@@ -4,13 +4,14 @@ A skill has a `name`, a FR/EN `title`, a typed `Input` and `Output` (pydantic), 
 `render(data, lang) -> messages`. `postprocess(text, data)` turns the model's text into an `Output`.
 Simple skills need nothing more: `Skill.stream` runs one generation. Multi-step skills (translate long
 texts, map-reduce summaries, fix-and-verify loops) override `steps`, which yields events as it goes:
-text deltas, progress lines, and finally the result. CLI, HTTP and chat all consume the same events.
+text deltas, progress lines, and finally the result; text the skill checks before keeping it reaches
+`on_draft` as `Draft` previews. CLI, HTTP and chat all consume the same events.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
@@ -43,6 +44,15 @@ class Delta:
 
 
 @dataclass
+class Draft:
+    """Text of a generation that the skill checks before it keeps it (a proofread, a part's summary, a
+    translated passage), as it comes. Surfaces may show it as a preview; the final text replaces it."""
+
+    text: str
+    type: str = "draft"
+
+
+@dataclass
 class Progress:
     """A step of a multi-step skill: `step` of `total`, with a message for people."""
 
@@ -59,7 +69,7 @@ class Result:
     type: str = "result"
 
 
-Event = Delta | Progress | Result
+Event = Delta | Draft | Progress | Result
 
 
 class SkillCancelled(Exception):
@@ -85,6 +95,8 @@ class Skill:
         self.lang = resolve_lang(lang)
         # Set by the caller (client gone, Ctrl-C): the current generation stops and no step starts after.
         self.cancel = threading.Event()
+        # Set by a surface that previews checked text: gets the `Draft` events that `complete` consumes.
+        self.on_draft: Callable[[Draft], None] | None = None
 
     # --- to implement -------------------------------------------------------------------------
     def render(self, data: SkillInput) -> list[dict[str, str]]:
@@ -115,18 +127,19 @@ class Skill:
                 raise SkillCancelled()
             if chunk.text:
                 parts.append(chunk.text)
-                if stream:
-                    yield Delta(chunk.text)
+                yield Delta(chunk.text) if stream else Draft(chunk.text)
         return "".join(parts)
 
     def complete(self, messages: list[dict[str, str]], **options: Any) -> str:
-        """One generation, without events: for intermediate steps."""
+        """One generation whose text is checked before it is shown: its chunks go to `on_draft` only."""
         generator = self.generate(messages, stream=False, **options)
         while True:
             try:
-                next(generator)
+                draft = next(generator)
             except StopIteration as done:
                 return done.value
+            if self.on_draft is not None:
+                self.on_draft(draft)
 
     def stream(self, data: SkillInput | dict[str, Any]) -> Iterator[Event]:
         yield from self.steps(self.parse(data))

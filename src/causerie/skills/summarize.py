@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from causerie.errors import InvalidRequest
-from causerie.i18n import t
+from causerie.i18n import number, t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 
@@ -25,6 +25,9 @@ ANSWER_TOKENS = {"line": 80, "paragraph": 300, "bullets": 300}
 PARTIAL_TOKENS = 160  # a partial summary's budget (about 100 words); it also sets the reduce step's fan-in
 MARGIN = 32  # tokens kept free: chat template tokens are not in count_tokens
 MAX_LEVELS = 4
+# No real prose averages more characters a token. A text this many times longer than the limit is refused
+# before it is counted: counting a 40 MB file takes the local engine a minute, to say no at the end.
+CHARS_PER_TOKEN_MAX = 8
 
 EXAMPLE = {  # one short example text, so the model sees the expected shape of each length
     "fr": ("La mairie de Lyon a annoncé lundi l'ouverture de trois nouvelles pistes cyclables d'ici juin. "
@@ -138,13 +141,27 @@ class Summarize(Skill):
             raise InvalidRequest("skill.summarize.too_long", param="text", tokens=tokens, limit=budget * fan_in,
                                  budget=budget, fan_in=fan_in, context=self.engine.context_length or 4096)
 
+    def count_text(self, text: str, budget: int, count: Callable[[str], int]) -> int:
+        """The text's tokens, refused at once (estimated from its length) when it is far too long."""
+        fan_in = budget // (PARTIAL_TOKENS + 2)
+        if len(text) > budget * fan_in * CHARS_PER_TOKEN_MAX:
+            self.check_size(len(text) // 4, budget)  # "about": French and English prose run ~4 chars a token
+        tokens = count(text)
+        self.check_size(tokens, budget)
+        return tokens
+
     # --- running -----------------------------------------------------------------------------------
     def steps(self, data: SummarizeInput) -> Iterator[Event]:
+        # Outside the step count (total 0): what happens before the first part, which can take a while.
+        yield Progress(0, 0, t("skill.summarize.reading", self.lang, chars=number(len(data.text), self.lang)))
         text = self.plain_text(data)
-        lang = data.lang or tt.detect_language(text) or self.lang
+        lang = data.lang or tt.detect_language(text[:20_000]) or self.lang  # the opening tells the language
         budget = self.budget(data, lang)
         count = functools.lru_cache(maxsize=8192)(self.engine.count_tokens)  # a local engine counts over HTTP
-        self.check_size(count(text), budget)
+        tokens = self.count_text(text, budget, count)
+        if tokens > budget:
+            yield Progress(0, 0, t("skill.summarize.splitting", self.lang, tokens=number(tokens, self.lang),
+                                   budget=number(budget, self.lang)))
         chunks, levels = 1, 0
         while count(text) > budget and levels < MAX_LEVELS:  # map (then reduce) until it fits one call
             parts = tt.chunk_text(text, budget, count)

@@ -29,6 +29,10 @@ def whisper_base() -> ModelCard:
         license="MIT",
         languages=["fr", "en", "+97"],
         description="Speech-to-text for /v1/audio/transcriptions and `causerie transcribe` (int8 on CPU).",
+        about={"fr": "Reconnaissance vocale (Whisper base, 74 millions de paramètres), en français, en anglais "
+               "et 97 autres langues, pour la dictée et `causerie transcribe`. Pas un modèle de conversation.",
+               "en": "Speech recognition (Whisper base, 74 million parameters), in French, English and 97 other "
+               "languages, for dictation and `causerie transcribe`. Not a chat model."},
         engine="whisper",
         tasks=["transcription"],
         parts=[

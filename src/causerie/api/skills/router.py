@@ -25,7 +25,8 @@ async def list_skills(request: Request) -> SkillList:
 
 
 @router.post("/skills/{name}", response_model=SkillResponse,
-              responses=content({SSE: events("A skill event (start, progress, delta, result)")}))
+              responses=content({SSE: events("A skill event (start, progress, delta, draft, result); a draft is "
+                                             "text the skill checks before it keeps it, to preview")}))
 async def run_skill(name: str, request: Request, body: Any = Body(...)) -> Response:
     service = request.app.state.services.skills
     skill, data, stream = service.prepare(name, body, request_lang(request))

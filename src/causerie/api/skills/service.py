@@ -27,10 +27,14 @@ def event_payload(event: Event) -> dict[str, Any]:
     return asdict(event)
 
 
-async def events_in_thread(skill: Skill, data: Any) -> AsyncIterator[Event]:
-    """Iterate the skill's blocking event stream in a worker thread; cancel it if we stop listening."""
+async def events_in_thread(skill: Skill, data: Any, drafts: bool = False) -> AsyncIterator[Event]:
+    """Iterate the skill's blocking event stream in a worker thread; cancel it if we stop listening.
+    With `drafts`, the text of checked generations comes too, as `draft` events, so a client sees the
+    work advance before the skill has kept it."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue = asyncio.Queue()
+    if drafts:
+        skill.on_draft = lambda draft: loop.call_soon_threadsafe(inbox.put_nowait, draft)
 
     def pump() -> None:
         try:
@@ -88,7 +92,7 @@ class SkillService:
         yield sse(json.dumps({"type": "start", "skill": skill.name, "model": skill.engine.name, "causerie": facts}))
         try:
             async with self._deadline(skill):
-                async for event in events_in_thread(skill, data):
+                async for event in events_in_thread(skill, data, drafts=True):
                     yield sse(json.dumps(event_payload(event), ensure_ascii=False))
         except CauserieError as error:
             yield on_error(error)

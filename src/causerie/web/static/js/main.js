@@ -5,7 +5,7 @@ import { applyIcons } from "./icons.js";
 import { setLang, t } from "./i18n.js";
 import { handleCopyClicks } from "./markdown.js";
 import { handleMessageClicks } from "./messages.js";
-import { applyTheme, cardFacts, chosenModel, fillModelSelect, loadModels, prefs, wireSettings } from "./prefs.js";
+import { aboutModel, applyTheme, cardFacts, chosenModel, fillModelSelect, loadModels, prefs, server, wireSettings } from "./prefs.js";
 import { Sidebar } from "./sidebar.js";
 import { parseSlash, SkillMode, slashList } from "./skills.js";
 import { canDictate, toggleDictation, wirePlayer } from "./speech.js";
@@ -51,6 +51,7 @@ onUnauthorized((message) => {
 async function submit() {
   const text = input.value.trim();
   if (!text || chat.busy) return;
+  dismissModelNotice();
   const slash = text.startsWith("/") ? parseSlash(text) : null;
   if (slash && !slash.name) return showError(new Error(t("web.slash_unknown", { name: slash.word, available: slashList() })));
   if (slash && !slash.rest.trim()) return skills.enter(slash.name), clearInput();
@@ -137,9 +138,37 @@ function wireFrame() {
   });
   wirePlayer();
   wireSettings({
-    onChange: () => { skills.renderBar(); fillModelSelect($("#model"), chosenModel()); sidebar.render(); },
+    onChange: () => { skills.renderBar(); fillModelSelect($("#model"), chosenModel()); showModelNotice(); sidebar.render(); },
     onLogout: () => { setApiKey(""); location.reload(); },
   });
+}
+
+// What the chosen model is good and weak at, once per model under the picker, until "Got it".
+const NOTICE_SEEN = "causerie.modelNoticeSeen";
+
+function showModelNotice() {
+  const model = chosenModel();
+  const card = server.models.get(model)?.card || {};
+  $("#model-meta").textContent = [card.parameters, card.quantization].filter(Boolean).join(" · ");
+  const seen = JSON.parse(localStorage.getItem(NOTICE_SEEN) || "[]");
+  const text = aboutModel(model);
+  $("#model-notice").hidden = !text || seen.includes(model);
+  $("#model-notice-text").textContent = text;
+}
+
+/** "Got it", or the first message sent: the note was seen, and it must not cover the conversation. */
+function dismissModelNotice() {
+  if ($("#model-notice").hidden) return;
+  const seen = JSON.parse(localStorage.getItem(NOTICE_SEEN) || "[]");
+  localStorage.setItem(NOTICE_SEEN, JSON.stringify([...new Set([...seen, chosenModel()])]));
+  $("#model-notice").hidden = true;
+}
+
+function wireModelNotice() {
+  $("#model-notice-ok").addEventListener("click", () => { dismissModelNotice(); input.focus(); });
+  $("#model-notice-card").addEventListener("click", () => showFacts(t("web.model_card"), cardFacts(chosenModel())));
+  $("#model").addEventListener("change", showModelNotice);
+  window.matchMedia("(max-width: 600px)").addEventListener("change", () => skills.showPlaceholder());
 }
 
 async function openFromHash() {
@@ -161,9 +190,11 @@ async function start() {
   skills.renderBar();
   wireComposer();
   wireFrame();
+  wireModelNotice();
   try {
     await loadModels();
     fillModelSelect($("#model"), prefs.model || chosenModel());
+    showModelNotice();
     await sidebar.refresh();
     await openFromHash();
   } catch (error) {

@@ -1,6 +1,6 @@
 // The person's settings (kept in this browser) and what the page learned from the server at start.
 import { getJSON } from "./api.js";
-import { setLang, t } from "./i18n.js";
+import { currentLang, setLang, t } from "./i18n.js";
 import { loadVoices } from "./speech.js";
 import { $, showError } from "./ui.js";
 
@@ -38,9 +38,11 @@ export function fillModelSelect(select, selected, withServerDefault = false) {
   select.replaceChildren();
   if (withServerDefault) select.append(new Option(t("web.server_default"), ""));
   for (const [id, model] of server.models) {
+    // The name alone: "· 1.5B · Q4_K_M" was cut off in the header; the card and the option's title say it.
     const card = model.card || {};
-    const label = [id, card.parameters, card.quantization].filter(Boolean).join(" · ");
-    select.append(new Option(label, id, false, id === selected));
+    const option = new Option(id, id, false, id === selected);
+    option.title = [id, card.parameters, card.quantization].filter(Boolean).join(" · ");
+    select.append(option);
   }
 }
 
@@ -61,7 +63,22 @@ function sourceText(card) {
   if (packages.length <= 1) return packages.join(", ") || card.source;
   const [first] = packages[0].split("==");
   const [last, version] = packages[packages.length - 1].split("==");
-  return t("card.parts_summary", { count: packages.length, first, last, version });
+  const box = document.createElement("div");
+  const fold = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = t("web.card_parts_list", { count: packages.length });
+  const list = document.createElement("p");
+  list.className = "parts-list";
+  list.textContent = packages.join("\n");
+  fold.append(summary, list);
+  box.append(t("card.parts_summary", { count: packages.length, first, last, version }), fold);
+  return box;
+}
+
+/** The card's own words in the interface's language: what the model is good at and where it is weak. */
+export function aboutModel(name) {
+  const card = server.models.get(name)?.card || {};
+  return card.about?.[currentLang()] || card.about?.en || card.description || "";
 }
 
 /** The model card as facts for the info dialog (GET /v1/models returns `card`). */
@@ -69,6 +86,7 @@ export function cardFacts(name) {
   const card = server.models.get(name)?.card || { name };
   const size = card.size_bytes ?? card.size;
   return [
+    [t("card.description"), aboutModel(name), "wide"],
     [t("card.name"), card.name || name],
     [t("card.family"), card.family],
     [t("card.parameters"), card.parameters],

@@ -19,6 +19,8 @@ export const SKILLS = {
   fix: { field: "code", options: [] },
   optimize: { field: "code", options: [] },
 };
+// The width under which the composer's long hint no longer fits one line (the CSS's phone layout).
+const NARROW = window.matchMedia("(max-width: 600px)");
 const OPTION_LABEL = { kind: "web.opt_kind", tone: "web.opt_tone", mode: "web.opt_mode", target: "web.opt_target",
   length: "web.opt_length", age: "web.opt_age", language: "web.opt_language" };
 
@@ -68,6 +70,13 @@ export class SkillMode {
       bar.append(chip);
     }
     if (this.name) this.enter(this.name, this.values());
+    else this.showPlaceholder();
+  }
+
+  /** The composer's hint: the skill's own, else the long one, or the short one where the long would be cut. */
+  showPlaceholder() {
+    if (this.name) this.input.placeholder = t(`web.hint_${this.name}`);
+    else this.input.placeholder = t(NARROW.matches ? "web.composer_placeholder_short" : "web.composer_placeholder");
   }
 
   values() {
@@ -90,7 +99,7 @@ export class SkillMode {
     leave.addEventListener("click", () => this.leave());
     this.box.append(leave);
     this.box.hidden = false;
-    this.input.placeholder = t(`web.hint_${name}`);
+    this.showPlaceholder();
     for (const chip of document.querySelectorAll(".skill-chip")) chip.setAttribute("aria-pressed", String(chip.dataset.skill === name));
     this.input.focus();
   }
@@ -98,7 +107,7 @@ export class SkillMode {
   leave() {
     this.name = null;
     this.box.hidden = true;
-    this.input.placeholder = t("web.composer_placeholder");
+    this.showPlaceholder();
     for (const chip of document.querySelectorAll(".skill-chip")) chip.setAttribute("aria-pressed", "false");
   }
 
@@ -142,14 +151,16 @@ export class SkillMode {
           answer.reader?.push(event.text);
           showText(answer, text, false);
           chat.scroll();
-        } else if (event.type === "progress") showProgress(answer, event);
-        else if (event.type === "result") showResult(answer, name, event.output);
+        } else if (event.type === "draft") showDraft(answer, event.text);
+        else if (event.type === "progress") { answer.querySelector(".draft")?.remove(); showProgress(answer, event); }
+        else if (event.type === "result") { answer.querySelector(".draft")?.remove(); showResult(answer, name, event.output); }
       }
     } catch (error) {
       if (error.name === "AbortError") markStopped(answer);
       else { showInline(answer, error.message); showError(error); }
     } finally {
       answer.querySelector(".progress")?.remove();
+      answer.querySelector(".draft")?.remove();
       answer.removeAttribute("aria-busy");
       answer.querySelector(".typing")?.remove();
       answer.reader?.finish();
@@ -166,7 +177,19 @@ function showProgress(answer, event) {
     line = html(`<p class="progress"></p>`);
     answer.querySelector(".skill-head").after(line);
   }
-  line.textContent = `${event.step}/${event.total} · ${event.message}`;
+  line.textContent = event.total ? `${event.step}/${event.total} · ${event.message}` : event.message;  // total 0: before any counted step
+}
+
+// Text the skill is still checking (a proofread, a part's summary): shown muted as it comes, so long work
+// visibly advances; the kept text replaces it.
+function showDraft(answer, text) {
+  let box = answer.querySelector(".draft");
+  if (!box) {
+    box = html(`<pre class="draft" aria-live="off"></pre>`);
+    (answer.querySelector(".progress") ?? answer.querySelector(".skill-head")).after(box);
+  }
+  box.textContent += text;
+  box.scrollTop = box.scrollHeight;
 }
 
 function verdictBadge(verified, extra = "") {

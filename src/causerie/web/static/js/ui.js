@@ -62,15 +62,20 @@ export function showFacts(title, facts) {
   $("#info-heading").textContent = title;
   const list = $("#info-facts");
   list.replaceChildren();
-  for (const [label, value] of facts) {
+  for (const [label, value, layout] of facts) {
     if (value === undefined || value === null || value === "") continue;
     const dt = document.createElement("dt");
     dt.textContent = label;
     const dd = document.createElement("dd");
-    dd.textContent = String(value);
+    if (layout === "wide") dt.className = dd.className = "wide"; // a paragraph, not a value: the whole width
+    if (value instanceof Node) dd.append(value);
+    else dd.textContent = String(value);
     list.append(dt, dd);
   }
-  $("#info-dialog").showModal();
+  const dialog = $("#info-dialog");
+  dialog.showModal();
+  dialog.scrollTop = 0; // a long card opens at its top, never scrolled to the focused button
+  list.scrollTop = 0;
 }
 
 export function autoGrow(textarea) {
