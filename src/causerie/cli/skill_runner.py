@@ -98,7 +98,7 @@ def show_events(skill: Skill, data: dict[str, Any], meter: Meter, *,
             if line_open:  # a progress line starts on its own line, after streamed text
                 print(flush=True)
                 line_open = False
-            err_console.print(progress_line(event), highlight=False)
+            err_console.print(progress_line(event), highlight=False, soft_wrap=True)
             meter.new_step(f"[{event.step}/{event.total}]" if event.total else "")
         elif isinstance(event, Result):
             output = event.output
