@@ -83,3 +83,12 @@ def test_every_command_is_described_by_one_verb_form():
         french, english = entry["fr"].split()[0].strip(","), entry["en"].split()[0].strip(",")
         assert french.endswith(("er", "ir", "re")), (key, entry["fr"])
         assert english not in ("The", "A", "An", "Lists", "Shows") and not english.endswith("ing"), (key, entry["en"])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("models", "--help"), ("ask", "--help")])
+def test_french_help_shows_no_raw_type_nor_english_usage(args: tuple[str, ...]):
+    result = run(*args)
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output and "<str>" not in result.output and "COMMAND [" not in result.output
+    if args == ("--help",):
+        assert "COMMANDE [ARGS]" in result.output and "Langue de l'interface" in result.output

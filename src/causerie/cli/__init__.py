@@ -90,7 +90,7 @@ def build_app(lang: str) -> typer.Typer:
     @app.callback()
     def root(
         ctx: typer.Context,
-        lang_option: str = typer.Option(None, "--lang", help="fr | en | auto"),
+        lang_option: str = typer.Option(None, "--lang", help=t("cli.opt.lang", lang)),
         home: str = typer.Option(None, "--home", help=t("cli.opt.home", lang), show_default=False),
     ) -> None:
         if lang_option and lang_option not in ("auto", *LANGUAGES):

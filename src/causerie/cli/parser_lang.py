@@ -71,6 +71,7 @@ def localize_parser(lang: str) -> None:
 
     typer.rich_utils.rich_format_error = print_parser_error
     localize_type_labels(lang)
+    localize_usage(lang)
     # typer.core's gettext calls: only "Aborted!" reaches the screen without the function above; its other
     # messages are completed in English afterwards ("… Did you mean …?") and translated whole above.
     aborted = MESSAGES["parser.aborted"]
@@ -88,6 +89,8 @@ def localize_type_labels(lang: str) -> None:
         inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
         repeated = inner.startswith("list[") and inner.endswith("]")
         inner = inner[5:-1] if repeated else inner
+        if inner == "bool":  # a flag takes no value: no label, as click itself shows it
+            return ""
         word = TYPE_WORDS.get(inner)
         if word is None:
             return label
@@ -95,3 +98,16 @@ def localize_type_labels(lang: str) -> None:
 
     display_type.__wrapped__ = original  # type: ignore[attr-defined]
     parameter.display_type = display_type
+
+
+def localize_usage(lang: str) -> None:
+    """The usage line's "COMMAND [ARGS]..." (click's subcommand metavar) in `lang`."""
+    group = typer.core.TyperGroup
+    original = getattr(group.collect_usage_pieces, "__wrapped__", group.collect_usage_pieces)
+    english, translated = MESSAGES["parser.usage_command"]["en"], t("parser.usage_command", lang)
+
+    def collect_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [translated if piece == english else piece for piece in original(self, ctx)]
+
+    collect_usage_pieces.__wrapped__ = original  # type: ignore[attr-defined]
+    group.collect_usage_pieces = collect_usage_pieces

@@ -52,6 +52,7 @@ CLI_PARSER: dict[str, dict[str, str]] = {
                        "en": "Input should be a valid boolean, unable to interpret input"},
     "parser.aborted": {"fr": "Interrompu !", "en": "Aborted!"},
     # what a value is, in help screens (typer writes "<str>", "<int range>", "<list[str]>")
+    "parser.usage_command": {"fr": "COMMANDE [ARGS]...", "en": "COMMAND [ARGS]..."},
     "parser.type.text": {"fr": "TEXTE", "en": "TEXT"},
     "parser.type.integer": {"fr": "ENTIER", "en": "INTEGER"},
     "parser.type.number": {"fr": "NOMBRE", "en": "NUMBER"},

@@ -319,6 +319,8 @@ CORE: dict[str, dict[str, str]] = {
               "--temperature 0.8)",
         "en": "(answer stopped: the model was repeating itself; rephrase the request or try --temperature 0.8)",
     },
+    "cli.opt.lang": {"fr": "Langue de l'interface : fr, en, ou auto (celle du système).",
+                     "en": "Interface language: fr, en, or auto (the system's)."},
     "cli.lang_unknown": {"fr": "langue inconnue « {value} » : causerie parle fr (français) et en (anglais).",
                          "en": "unknown language '{value}': causerie speaks fr (French) and en (English)."},
     # --- the frame of typer's help screens and errors ---
