@@ -125,11 +125,13 @@ class ChatSession:
 
 
 @contextlib.contextmanager
-def typed_ahead_kept() -> Iterator[None]:
-    """While the model loads, the terminal does not echo keys onto the spinner line; what was typed is
-    put back at the first prompt (readline's startup hook), ready to edit or send."""
+def typed_ahead_kept() -> Iterator[TypedAhead]:
+    """While the model loads, the terminal does not echo keys onto the spinner line. What was typed is
+    kept: lines ended by Enter are sent in order once the model is ready, and an unfinished one is put
+    back at the first prompt (readline's startup hook), ready to edit or send."""
+    typed = TypedAhead()
     if not sys.stdin.isatty():
-        yield
+        yield typed
         return
     import termios
 
@@ -139,12 +141,19 @@ def typed_ahead_kept() -> Iterator[None]:
     quiet[3] &= ~(termios.ECHO | termios.ICANON)
     termios.tcsetattr(fd, termios.TCSANOW, quiet)
     try:
-        yield
+        yield typed
     finally:
-        typed = read_pending(fd)
+        text = read_pending(fd)
         termios.tcsetattr(fd, termios.TCSANOW, saved)
-        if typed:
-            prefill_next_prompt(typed)
+        typed.lines, typed.partial = split_typed(text)
+        if typed.partial:
+            prefill_next_prompt(typed.partial)
+
+
+def split_typed(text: str) -> tuple[list[str], str]:
+    """Keys typed ahead -> (lines sent with Enter, the unfinished rest)."""
+    *lines, partial = text.split("\n")
+    return [line for line in lines if line.strip()], partial
 
 
 def read_pending(fd: int) -> str:
@@ -156,7 +165,7 @@ def read_pending(fd: int) -> str:
         if not data:
             break
         chunks.append(data)
-    return b"".join(chunks).decode("utf-8", errors="ignore").replace("\r", "\n").split("\n")[0]
+    return b"".join(chunks).decode("utf-8", errors="ignore").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def prefill_next_prompt(text: str) -> None:
@@ -172,11 +181,29 @@ def prefill_next_prompt(text: str) -> None:
     readline.set_startup_hook(insert_once)
 
 
-def repl(session: ChatSession) -> None:
+@dataclass
+class TypedAhead:
+    lines: list[str] = field(default_factory=list)  # sent with Enter while the model loaded
+    partial: str = ""  # typed, not yet sent: it waits at the first prompt
+
+
+def next_line(session: ChatSession, queued: list[str]) -> str:
+    """The next line: one typed ahead (shown after its prompt, since the terminal did not echo it), else
+    one read at the prompt."""
+    prompt = f"[bold cyan]{t('cli.chat.you', session.lang)} ›[/] "
+    if queued:
+        line = queued.pop(0)
+        console.print(prompt + escape(line))
+        return line.strip()
+    return console.input(prompt).strip()
+
+
+def repl(session: ChatSession, queued: list[str] | None = None) -> None:
     console.print(f"[bold]{t('cli.chat.welcome', session.lang, model=session.engine.name)}[/]")
+    queued = list(queued or [])
     while True:
         try:
-            line = console.input(f"[bold cyan]{t('cli.chat.you', session.lang)} ›[/] ").strip()
+            line = next_line(session, queued)
         except EOFError:
             break
         except KeyboardInterrupt:
@@ -203,10 +230,10 @@ def register(app: typer.Typer, lang: str) -> None:
         st = state(ctx)
         settings = st.settings(model=model)
         lang_ = st.language(settings)
-        with typed_ahead_kept():  # what the user types while the model loads waits for the prompt
+        with typed_ahead_kept() as typed:  # what the user types while the model loads is kept
             engine = load_engine(settings, settings.model, lang_)
         session = ChatSession(engine, settings, lang_, default_system(system, lang_), temperature)
         try:
-            repl(session)
+            repl(session, typed.lines)
         finally:
             session.engine.close()
