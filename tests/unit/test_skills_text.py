@@ -228,6 +228,11 @@ def test_word_diff_lists_changes_with_a_kind_and_an_inline_diff():
     assert tt.classify("a big problem", "a major issue") == "wording"
 
 
+def test_a_final_newline_dropped_is_no_change():
+    changes, inline = tt.word_diff("Cordialement,\nPaul Martin\n", "Cordialement,\nPaul Martin")
+    assert changes == [] and "[-" not in inline
+
+
 # --- translate ----------------------------------------------------------------------------------------
 DOC = """## Installer l'outil
 

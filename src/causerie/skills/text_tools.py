@@ -392,8 +392,8 @@ def word_diff(before: str, after: str) -> tuple[list[Change], str]:
     changes, inline = [], []
     for tag, i1, i2, j1, j2 in ops:
         a, b = "".join(old[i1:i2]), "".join(new[j1:j2])
-        if tag == "equal":
-            inline.append(a)
+        if tag == "equal" or a.strip() == b.strip():  # spacing alone (a final newline) is no visible change
+            inline.append(b if tag != "equal" else a)
             continue
         changes.append(Change(a.strip(), b.strip(), classify(a, b)))
         lead = (b if b.strip() else a)[: len(b if b.strip() else a) - len((b if b.strip() else a).lstrip())]
