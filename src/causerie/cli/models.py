@@ -76,7 +76,7 @@ def card_table(card: ModelCard, installed: bool, verified: bool, lang: str) -> T
         ("size", human_size(card.size_bytes)), ("engine", card.engine), ("description", card.describe(lang)),
     ]
     for key, value in rows:
-        table.add_row(t(f"card.{key}", lang), value)
+        table.add_row(t(f"card.{key}", lang), escape(value))  # "[[remotes]]" is text, not rich markup
     table.add_row(t("card.installed", lang), _yes_no(installed, lang))
     table.add_row(t("card.verified", lang), _yes_no(verified, lang))
     return table

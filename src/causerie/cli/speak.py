@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from causerie.cli.common import err_console, fail, fail_text, print_table, state
@@ -116,5 +117,6 @@ def register(app: typer.Typer, lang: str) -> None:
         table = voices_table(lang_, list(OPENAI_VOICES))
         for info in book.infos():
             mark = "★" if info.name.lower() in defaults else ""
-            table.add_row(info.name, info.locale or info.language, info.gender, mark, info.description)
+            table.add_row(info.name, info.locale or info.language, t(f"cli.voices.{info.gender}", lang_), mark,
+                          escape(info.description))
         print_table(console, table)
