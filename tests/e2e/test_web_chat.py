@@ -11,6 +11,7 @@ import pytest
 from integration.causerie_it import API_KEY, HUGE_MESSAGE, launch_server
 
 from causerie.i18n import t
+from causerie.skills.registry import skill_class
 
 from .conftest import SERVER_CONFIG
 
@@ -27,6 +28,10 @@ WATCH_STREAM = """() => {
     }
   }).observe(document.getElementById('messages'), {subtree: true, childList: true, characterData: true});
 }"""
+
+
+def face_label(skill: str, lang: str) -> str:
+    return skill_class(skill).face.label[lang]
 
 
 def open_chat(page, server) -> None:
@@ -121,7 +126,7 @@ def test_skills_run_from_a_button_and_a_slash_command(new_page, web_server, scre
     send(page, "Le chat dort sur le canapé.")
     wait_answer(page)
     translated = page.locator(".message.assistant.skill").first
-    assert translated.locator(".skill-head").inner_text().startswith(t("web.skill_translate", "fr"))
+    assert translated.locator(".skill-head").inner_text().startswith(face_label("translate", "fr"))
     assert translated.locator(".content").inner_text().strip()
     page.click("#skill-mode button")  # leave the skill
     send(page, "/ameliorer Je suis allé au marcher hier et j'ai acheter des pomme.")
@@ -292,7 +297,7 @@ def test_a_dropped_text_file_is_summarized_and_a_binary_one_refused(new_page, we
     page.keyboard.press("Enter")
     page.wait_for_selector(".message.assistant.skill:not([aria-busy])", timeout=150_000)
     summary = page.locator(".message.assistant.skill").first
-    assert summary.locator(".skill-head").inner_text().startswith(t("web.skill_summarize", "fr"))
+    assert summary.locator(".skill-head").inner_text().startswith(face_label("summarize", "fr"))
 
     page.set_input_files("#file-input", files=[{"name": "photo.png", "mimeType": "image/png",
                                                 "buffer": b"\x89PNG\r\n\x1a\n\x00\x00"}])

@@ -76,8 +76,10 @@ def test_every_command_is_described_by_one_verb_form():
     """French help says what a command does in the infinitive ("Lister…"), English in the imperative
     ("List…"): never "Liste…" beside "Afficher…", nor a bare noun ("The history")."""
     from causerie.i18n.messages import MESSAGES
+    from causerie.skills.registry import skill_classes
 
     helps = {key: entry for key, entry in MESSAGES.items() if key.startswith("cli.help.") and key != "cli.help.root"}
+    helps |= {f"skill {name}": skill.face.help for name, skill in skill_classes().items()}  # a skill's own words
     assert len(helps) > 30
     for key, entry in helps.items():
         french, english = entry["fr"].split()[0].strip(","), entry["en"].split()[0].strip(",")

@@ -142,10 +142,6 @@ class Gatekeeper:
         check_rate(key.id, self.settings.rate_limit_per_minute if per_minute is None else per_minute, store,
                    self.limiter)
 
-    def forget_keys(self) -> None:
-        """Ask the store again on the next keyless request (after keys were created or revoked)."""
-        self._keys_known = None
-
 
 async def authenticate(request: Request, scope: str) -> Principal:
     principal = await request.app.state.gatekeeper.principal(request)

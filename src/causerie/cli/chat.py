@@ -112,7 +112,7 @@ class ChatSession:
             meter.hide()
         show_output(output, streamed, self.lang)
         self.history += [{"role": "user", "content": f"/{command.skill}"},
-                         {"role": "assistant", "content": main_text(output) or ""}]
+                         {"role": "assistant", "content": main_text(output, self.lang)}]
 
     def switch_model(self, name: str) -> None:
         try:

@@ -20,7 +20,6 @@ from causerie.skills.base import Delta, Progress, Result, Skill, SkillCancelled,
 from causerie.skills.registry import skill_class
 
 console = Console(highlight=False)
-MAIN_FIELDS = ("text", "code", "summary", "translation")
 
 
 def read_text(text: str | None, file: Path | None, lang: str) -> str:
@@ -44,42 +43,30 @@ def progress_line(event: Progress) -> str:
     return f"[cyan]•[/] {counter}{escape(event.message)}"
 
 
-def main_text(output: SkillOutput) -> str | None:
-    for name in MAIN_FIELDS:
-        value = getattr(output, name, None)
-        if isinstance(value, str):
-            return value
-    return None
+def main_text(output: SkillOutput, lang: str) -> str:
+    """What a chat keeps of a result as the assistant's answer."""
+    view = output.view(lang)
+    return view.text or view.code or ""
 
 
 def show_output(output: SkillOutput, streamed: bool, lang: str) -> None:
-    """What the stream did not already show: the main text, then a verdict and a diff if the skill has them."""
-    title = getattr(output, "title", None)
-    if not streamed and isinstance(title, str) and title:  # a streamed story already began with its title
-        console.print(f"\n[bold]{escape(title)}[/]")
-    if not streamed and (text := main_text(output)) is not None:
-        console.print(text, markup=False)
-    verified = getattr(output, "verified", None)
-    if isinstance(verified, bool):
-        mark = f"[green]✓ {t('cli.verified', lang)}[/]" if verified else f"[yellow]✗ {t('cli.not_verified', lang)}[/]"
-        console.print(mark)
-    diff = getattr(output, "diff", None)
-    if isinstance(diff, str) and diff.strip():
-        console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
-    show_flags(output, lang)
-
-
-def show_flags(output: SkillOutput, lang: str) -> None:
-    """What a skill says about its own result (lost placeholders, an unsafe story, a language switch),
-    on stderr so a piped result stays clean."""
-    for warning in getattr(output, "warnings", None) or []:
+    """What the stream did not already show, from the result's view: title, text and code, then the verdict,
+    the diff and the warnings (on stderr, so that a piped result stays clean)."""
+    view = output.view(lang)
+    if not streamed:
+        if view.title:
+            console.print(f"\n[bold]{escape(view.title)}[/]")
+        if view.text:
+            console.print(view.text, markup=False)
+        if view.code:
+            console.print(Syntax(view.code, view.language or "text", theme="ansi_dark", background_color="default"))
+    if view.verdict is not None:
+        ok = view.verdict.ok
+        console.print(f"[green]✓ {t('cli.verified', lang)}[/]" if ok else f"[yellow]✗ {t('cli.not_verified', lang)}[/]")
+    if view.diff and view.diff.strip():
+        console.print(Syntax(view.diff, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
+    for warning in view.warnings:
         err_console.print(f"[yellow]⚠[/] {escape(warning)}", highlight=False)
-    if getattr(output, "complete", True) is False:
-        err_console.print(f"[yellow]⚠[/] {escape(t('cli.incomplete', lang))}", highlight=False)
-    if getattr(output, "safe", True) is False:
-        err_console.print(f"[yellow]⚠[/] {escape(t('cli.unsafe', lang))}", highlight=False)
-    if getattr(output, "language_changed", False) is True:
-        err_console.print(f"[yellow]⚠[/] {escape(t('cli.language_changed', lang))}", highlight=False)
 
 
 def show_events(skill: Skill, data: dict[str, Any], meter: Meter, *,

@@ -194,9 +194,6 @@ class LocalEngine(Engine):
         response.raise_for_status()
         return len(response.json()["tokens"])
 
-    def metrics_text(self) -> str:
-        return self._server.handle_metrics()
-
     def health_problem(self) -> str | None:
         return None if "_server" in self.__dict__ else "closed"
 

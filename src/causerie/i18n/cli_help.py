@@ -58,58 +58,9 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "fr": "Afficher en JSON la sortie complète de la compétence.",
         "en": "Print the skill's full output as JSON.",
     },
-    "cli.opt.tests": {
-        "fr": "Fichier de tests (des assert ou des fonctions test_*) pour vérifier le code.",
-        "en": "File of tests (asserts or test_* functions) to verify with.",
-    },
-    "cli.opt.draft_lang": {"fr": "Langue : fr | en.", "en": "Language: fr | en."},
-    "cli.opt.draft_recipient": {
-        "fr": "À qui s'adresse le message (un nom ou un rôle).",
-        "en": "Who the message is for (a name or a role).",
-    },
-    "cli.opt.draft_sender": {"fr": "Le nom pour signer le message.", "en": "Name to sign the message with."},
-    "cli.opt.translate_to": {
-        "fr": "Langue cible : fr | en | de | es | it | pt | nl.",
-        "en": "Target language: fr | en | de | es | it | pt | nl.",
-    },
-    "cli.opt.translate_from": {
-        "fr": "Langue source (par défaut : détectée).",
-        "en": "Source language (default: detected).",
-    },
-    "cli.opt.summary_lang": {
-        "fr": "Langue du résumé (par défaut : celle du texte).",
-        "en": "Language of the summary (default: the text's).",
-    },
-    "cli.opt.story_theme": {"fr": "Le sujet de l'histoire.", "en": "What the story is about."},
-    "cli.opt.story_age": {"fr": "Âge de l'enfant (de 2 à 12 ans).", "en": "Age of the child (2-12)."},
-    "cli.opt.story_character": {"fr": "Un personnage (répétable).", "en": "A character (repeatable)."},
-    "cli.opt.story_place": {"fr": "Le lieu où se passe l'histoire.", "en": "Where the story takes place."},
-    "cli.opt.story_read_aloud": {
-        "fr": "Écrire aussi le texte de l'histoire et son audio (mp3) dans le dossier courant.",
-        "en": "Also write the story's text and its audio (mp3) in the current folder.",
-    },
-    "cli.opt.with_tests": {
-        "fr": "Écrire aussi des tests et les exécuter.",
-        "en": "Also write tests and run them.",
-    },
-    "cli.opt.code_language": {
-        "fr": "Langage de programmation (seul le Python est vérifié).",
-        "en": "Programming language (only Python is checked).",
-    },
-    "cli.opt.entry": {"fr": "La fonction à optimiser.", "en": "Function to optimize."},
-    "cli.opt.fix_error": {
-        "fr": "Le message d'erreur ou la trace d'appels (traceback).",
-        "en": "The error message or traceback.",
-    },
-    "cli.opt.fix_description": {"fr": "Ce qui ne va pas.", "en": "What goes wrong."},
-    "cli.opt.fix_attempts": {"fr": "Tours corriger-tester (de 1 à 6).", "en": "Fix-and-test rounds (1-6)."},
-    "cli.opt.explain_lang": {
-        "fr": "Langue de l'explication : fr | en.",
-        "en": "Language of the explanation: fr | en.",
-    },
-    "cli.opt.explain_language": {
-        "fr": "Langage de programmation du code.",
-        "en": "Programming language of the code.",
+    "cli.opt.read_aloud": {
+        "fr": "Écrire aussi le texte et son audio (mp3) dans le dossier courant.",
+        "en": "Also write the text and its audio (mp3) in the current folder.",
     },
     # --- speak ---
     "cli.opt.text_file": {"fr": "Lire le texte dans ce fichier.", "en": "Read the text from this file."},

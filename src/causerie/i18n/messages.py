@@ -248,21 +248,6 @@ CORE: dict[str, dict[str, str]] = {
         "fr": "Installer et vérifier un modèle fourni.",
         "en": "Install and verify a bundled model.",
     },
-    "cli.help.draft": {"fr": "Rédiger un message (courriel, SMS, lettre, post).",
-                       "en": "Write a message (email, SMS, letter, post)."},
-    "cli.help.improve": {"fr": "Corriger ou réécrire un texte, avec le détail des changements.",
-                         "en": "Proofread or rewrite a text, with what changed."},
-    "cli.help.translate": {"fr": "Traduire un texte (langue source détectée).",
-                           "en": "Translate a text (source language detected)."},
-    "cli.help.summarize": {"fr": "Résumer un texte ou un fichier (.txt, .md, .html).",
-                           "en": "Summarize a text or a file (.txt, .md, .html)."},
-    "cli.help.story": {"fr": "Inventer une histoire pour un enfant.", "en": "Invent a story for a child."},
-    "cli.help.code": {"fr": "Écrire du code à partir d'une description.", "en": "Write code from a description."},
-    "cli.help.optimize": {"fr": "Accélérer du code, vérifié équivalent et mesuré.",
-                          "en": "Speed up code, verified equivalent and measured."},
-    "cli.help.fix": {"fr": "Corriger un bogue, vérifié par les tests dans le bac à sable.",
-                     "en": "Fix a bug, verified by the tests in the sandbox."},
-    "cli.help.explain": {"fr": "Expliquer du code.", "en": "Explain code."},
     "cli.no_prompt": {
         "fr": "Rien à demander : donnez une question ou envoyez un texte sur l'entrée standard.",
         "en": "Nothing to ask: give a question or pipe a text on standard input.",
@@ -356,3 +341,10 @@ CORE: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **CLI_PARSER, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH,
                                       **EVAL, **STORE, **WEB, **SERVING, **CLUSTER, **POOL}
+
+
+def add_messages(entries: dict[str, dict[str, str]]) -> None:
+    """A plugin's own entries (a skill's `messages`), merged when it is registered. A key causerie already
+    has keeps causerie's words: a plugin adds strings, it does not rewrite the interface."""
+    for key, entry in entries.items():
+        MESSAGES.setdefault(key, entry)

@@ -224,6 +224,7 @@ SKILL_FIX: dict[str, dict[str, str]] = {
 }
 
 SKILL_OPTIMIZE: dict[str, dict[str, str]] = {
+    "skill.optimize.speedup": {"fr": "{speedup}× plus rapide", "en": "{speedup}× faster"},
     "skill.optimize.proposing": {"fr": "Recherche d'une version plus rapide…", "en": "Looking for a faster version…"},
     "skill.optimize.checking": {
         "fr": "Vérification de l'équivalence et mesure des temps dans le bac à sable…",

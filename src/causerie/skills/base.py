@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import InvalidRequest
 from causerie.i18n import resolve_lang
+from causerie.skills.face import SkillFace, View, face_in
 
 
 class SkillInput(BaseModel):
@@ -33,6 +34,12 @@ Text = Annotated[str, Field(json_schema_extra={"minLength": 1, "pattern": r"\S"}
 
 class SkillOutput(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    def view(self, lang: str) -> View:
+        """What surfaces show (face.View). The default: the output's `text` and `warnings`; an output with a
+        title, code, a diff or a verdict says so in its own `view`."""
+        text = getattr(self, "text", "")
+        return View(text=text if isinstance(text, str) else "", warnings=list(getattr(self, "warnings", None) or []))
 
 
 @dataclass
@@ -79,6 +86,10 @@ class SkillCancelled(Exception):
 class Skill:
     name: ClassVar[str]
     title: ClassVar[dict[str, str]]
+    face: ClassVar[SkillFace]  # how every surface shows it: command help, slash words, fields' help and labels
+    # The skill's own catalogue entries, {key: {"fr": …, "en": …}}, merged as `skill.<name>.<key>` when the
+    # skill is registered: a third-party skill brings its strings with it.
+    messages: ClassVar[dict[str, dict[str, str]]] = {}
     Input: ClassVar[type[SkillInput]]
     Output: ClassVar[type[SkillOutput]]
     system: ClassVar[dict[str, str]] = {}  # the system prompt, in French and English
@@ -166,9 +177,11 @@ class Skill:
 
     @classmethod
     def describe(cls, lang: str) -> dict[str, Any]:
-        """What `GET /api/skills` shows: name, title, and the JSON schemas of input and output."""
+        """What `GET /api/skills` shows: name, title, its face in `lang` (what the web chat builds its skill
+        bar, options and slash commands from), and the JSON schemas of input and output."""
         return {"name": cls.name, "title": cls.title[lang], "needs_sandbox": cls.needs_sandbox,
-                "input_schema": cls.Input.model_json_schema(), "output_schema": cls.Output.model_json_schema()}
+                "face": face_in(cls, lang), "input_schema": cls.Input.model_json_schema(),
+                "output_schema": cls.Output.model_json_schema()}
 
     def text(self, key: str, **values: object) -> str:
         """A message of this skill's own catalogue entries (`skill.<name>.<key>`)."""

@@ -13,6 +13,7 @@ from pydantic import Field
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.face import FieldFace, SkillFace, Verdict, View
 
 
 class CodeInput(SkillInput):
@@ -34,12 +35,33 @@ class CodeOutput(SkillOutput):
     warnings: list[str] = Field(default_factory=list)
     text: str = Field(description="A report for people: the code and the test results.")
 
+    def view(self, lang: str) -> View:
+        verdict = Verdict(ok=self.test_run.status == "passed", message=self.test_run.summary) if self.test_run \
+            else None
+        return View(code=self.code, language=self.language, verdict=verdict,
+                    warnings=self.warnings + ([self.error] if self.error else []))
 
 class Code(tools.SandboxedSkill, Skill):
     name = "code"
     title = {"fr": "Écrire du code", "en": "Write code"}
     Input = CodeInput
     Output = CodeOutput
+    face = SkillFace(
+        order=60,
+        label={"fr": "Coder", "en": "Code"},
+        help={"fr": "Écrire du code à partir d'une description.", "en": "Write code from a description."},
+        hint={"fr": "Décrivez le programme à écrire…", "en": "Describe the program to write…"},
+        slash={"fr": ("code",), "en": ("code",)},
+        text_field="description",
+        fields={
+            "language": FieldFace(help={"fr": "Langage de programmation (seul le Python est vérifié).",
+                                        "en": "Programming language (only Python is checked)."},
+                                  flags=("--language", "-l"), label={"fr": "Langage", "en": "Language"},
+                                  choices=("python", "javascript", "bash")),
+            "with_tests": FieldFace(help={"fr": "Écrire aussi des tests et les exécuter.",
+                                          "en": "Also write tests and run them."}),
+        },
+    )
     temperature = 0.2  # code wants the likely answer, not a creative one
     max_tokens = 1024
     needs_sandbox = True  # with tests

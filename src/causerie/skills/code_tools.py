@@ -24,6 +24,10 @@ PYTHON_TAGS = {"python", "py", "python3", ""}
 FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[ \t]*\n(.*?)(?:^[ \t]*```[ \t]*$|\Z)", re.M | re.S)
 CODE_START = re.compile(r"^(def |class |import |from |@|async def |if __name__)", re.M)
 
+# The --tests option of the skills that verify code against the user's tests (fix, optimize).
+TESTS_HELP = {"fr": "Fichier de tests (des assert ou des fonctions test_*) pour vérifier le code.",
+              "en": "File of tests (asserts or test_* functions) to verify with."}
+
 
 # --- extraction and parsing ----------------------------------------------------------------------
 def code_blocks(text: str) -> list[tuple[str, str]]:

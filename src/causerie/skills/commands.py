@@ -1,7 +1,9 @@
 """Slash commands that run skills inside a chat: `/traduire en …`, `/résumer`, `/corriger …`.
 
-Shared by `causerie chat` and (later) the web chat. Without text, a command works on the last answer of
-the conversation, so "/traduire en" translates what the assistant just said.
+The words are each skill's own (its face's `slash`, French and English, accents optional), so a third-party
+skill has its command too. Without text, a command works on the last answer of the conversation, so
+"/traduire en" translates what the assistant just said. The web chat parses the same words from
+`GET /api/skills`.
 """
 
 from __future__ import annotations
@@ -9,19 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# command word -> (skill, the input field that receives the text)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "traduire": ("translate", "text"), "translate": ("translate", "text"),
-    "résumer": ("summarize", "text"), "resumer": ("summarize", "text"), "summarize": ("summarize", "text"),
-    "corriger": ("improve", "text"), "améliorer": ("improve", "text"), "improve": ("improve", "text"),
-    "rédiger": ("draft", "points"), "rediger": ("draft", "points"), "draft": ("draft", "points"),
-    "histoire": ("story", "theme"), "story": ("story", "theme"),
-    "code": ("code", "description"),
-    "optimiser": ("optimize", "code"), "optimize": ("optimize", "code"),
-    "réparer": ("fix", "code"), "reparer": ("fix", "code"), "fix": ("fix", "code"),
-    "expliquer": ("explain", "code"), "explain": ("explain", "code"),
-}
-TARGETS = {"fr", "en", "de", "es", "it", "pt", "nl"}
+from causerie.skills.base import Skill
+from causerie.skills.face import bare, choices_of, in_lang
+from causerie.skills.registry import skill_classes
 
 
 @dataclass
@@ -30,28 +22,27 @@ class SkillCommand:
     data: dict[str, Any]
 
 
-def _split_target(argument: str) -> tuple[str | None, str]:
-    head, _, rest = argument.partition(" ")
-    if head.lower() in TARGETS:
-        return head.lower(), rest.strip()
-    return None, argument
+def skill_for_word(word: str) -> type[Skill] | None:
+    wanted = bare(word)
+    return next((cls for cls in skill_classes().values() if wanted in cls.face.words() or wanted == cls.name), None)
 
 
 def parse_command(line: str, last_answer: str | None = None, lang: str = "fr") -> SkillCommand | None:
     """The skill a `/command …` line asks for, or None when the word is not a skill command."""
     word, _, argument = line.lstrip("/").partition(" ")
-    if word.lower() not in COMMANDS:
+    skill = skill_for_word(word)
+    if skill is None:
         return None
-    skill, field = COMMANDS[word.lower()]
     argument = argument.strip()
     data: dict[str, Any] = {}
-    if skill == "translate":
-        target, argument = _split_target(argument)
-        data["target"] = target or ("en" if lang == "fr" else "fr")
-    text = argument or (last_answer or "")
-    data[field] = text
-    return SkillCommand(skill, data)
-
-
-def help_lines() -> list[str]:
-    return sorted({f"/{word}" for word in COMMANDS})
+    for name, face in skill.face.fields.items():  # "/traduire en …": a first word that is one of the choices
+        if not face.slash_word:
+            continue
+        head, _, rest = argument.partition(" ")
+        choices = {str(choice) for choice in face.choices or choices_of(skill.Input.model_fields[name].annotation)}
+        if head.lower() in choices:
+            data[name], argument = head.lower(), rest.strip()
+        elif face.default_by_lang:
+            data[name] = in_lang(face.default_by_lang, lang)
+    data[skill.face.text_field] = argument or (last_answer or "")
+    return SkillCommand(skill.name, data)

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from causerie.errors import InvalidRequest
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Event, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.face import FieldFace, SkillFace, View
 
 Kind = Literal["email", "sms", "letter", "post"]
 WORDS = {"sms": {"short": 20, "medium": 40, "long": 70}, "other": {"short": 60, "medium": 120, "long": 250}}
@@ -69,12 +70,42 @@ class DraftOutput(SkillOutput):
     kind: Kind
     lang: str
 
+    def view(self, lang: str) -> View:
+        return View(title=self.subject, text=self.text)
 
 class Draft(Skill):
     name = "draft"
     title = {"fr": "Rédiger un message", "en": "Draft a message"}
     Input = DraftInput
     Output = DraftOutput
+    face = SkillFace(
+        order=10,
+        label={"fr": "Rédiger", "en": "Write"},
+        help={"fr": "Rédiger un message (courriel, SMS, lettre, post).",
+              "en": "Write a message (email, SMS, letter, post)."},
+        hint={"fr": "Les points à dire, par ex. « décaler la réunion à jeudi, s'excuser »…",
+              "en": "The points to make, e.g. 'move the meeting to Thursday, apologize'…"},
+        slash={"fr": ("rédiger",), "en": ("draft",)},
+        text_field="points",
+        fields={
+            "kind": FieldFace(help={"fr": "Le type de message.", "en": "The kind of message."}, flags=("--kind", "-k"),
+                              label={"fr": "Type", "en": "Kind"},
+                              values={"email": {"fr": "Courriel", "en": "Email"}, "sms": {"fr": "SMS",
+                                                                                          "en": "Text message"},
+                                      "letter": {"fr": "Lettre", "en": "Letter"},
+                                      "post": {"fr": "Publication", "en": "Post"}}),
+            "tone": FieldFace(help={"fr": "Le ton du message.", "en": "The message's tone."}, label={"fr": "Ton",
+                                                                                                     "en": "Tone"},
+                              values={"friendly": {"fr": "Amical", "en": "Friendly"},
+                                      "formal": {"fr": "Formel", "en": "Formal"}, "firm": {"fr": "Ferme",
+                                                                                           "en": "Firm"}}),
+            "lang": FieldFace(help={"fr": "Langue : fr | en.", "en": "Language: fr | en."}, flags=("--to",)),
+            "length": FieldFace(help={"fr": "Longueur visée.", "en": "Target length."}),
+            "recipient": FieldFace(help={"fr": "À qui s'adresse le message (un nom ou un rôle).",
+                                         "en": "Who the message is for (a name or a role)."}),
+            "sender": FieldFace(help={"fr": "Le nom pour signer le message.", "en": "Name to sign the message with."}),
+        },
+    )
     temperature = 0.4
     system = {
         "fr": "Tu rédiges des messages prêts à envoyer à partir de notes.\nRègles :\n"

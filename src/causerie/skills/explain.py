@@ -9,6 +9,7 @@ from pydantic import Field
 
 from causerie.skills.base import Event, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.code_tools import require_code
+from causerie.skills.face import FieldFace, SkillFace
 
 
 class ExplainInput(SkillInput):
@@ -46,6 +47,24 @@ class Explain(Skill):
     title = {"fr": "Expliquer du code", "en": "Explain code"}
     Input = ExplainInput
     Output = ExplainOutput
+    face = SkillFace(
+        order=90,
+        label={"fr": "Expliquer", "en": "Explain"},
+        help={"fr": "Expliquer du code.", "en": "Explain code."},
+        hint={"fr": "Collez le code à expliquer…", "en": "Paste the code to explain…"},
+        slash={"fr": ("expliquer",), "en": ("explain",)},
+        text_field="code",
+        fields={
+            "language": FieldFace(help={"fr": "Langage de programmation du code.",
+                                        "en": "Programming language of the code."}, flags=("--language", "-l")),
+            "level": FieldFace(help={"fr": "Pour qui est l'explication.", "en": "Who the explanation is for."},
+                               label={"fr": "Niveau", "en": "Level"},
+                               values={"beginner": {"fr": "Débutant", "en": "Beginner"},
+                                       "expert": {"fr": "Expert", "en": "Expert"}}),
+            "lang": FieldFace(help={"fr": "Langue de l'explication : fr | en.",
+                                    "en": "Language of the explanation: fr | en."}, flags=("--to",)),
+        },
+    )
     max_tokens = 800  # about 250 words in French, with room to finish the last point
     frequency_penalty = 0.2  # long explanations looped on one line; code names still repeat freely at 0.2
     system = {

@@ -15,6 +15,8 @@ from pydantic import Field
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.code_tools import TESTS_HELP
+from causerie.skills.face import FieldFace, SkillFace, Verdict, View
 
 PROMPTS = {
     "fr": {
@@ -71,12 +73,35 @@ class FixOutput(SkillOutput):
     baseline: tools.TestRun | None = Field(None, description="The tests run on the original code.")
     text: str
 
+    def view(self, lang: str) -> View:
+        return View(text=self.explanation, code=self.code, language="python", diff=self.diff,
+                    verdict=Verdict(ok=self.verified, message=self.verdict))
 
 class Fix(tools.SandboxedSkill, Skill):
     name = "fix"
     title = {"fr": "Corriger du code", "en": "Fix code"}
     Input = FixInput
     Output = FixOutput
+    face = SkillFace(
+        order=70,
+        label={"fr": "Corriger le code", "en": "Fix code"},
+        help={"fr": "Corriger un bogue, vérifié par les tests dans le bac à sable.",
+              "en": "Fix a bug, verified by the tests in the sandbox."},
+        hint={"fr": "Collez le code à corriger (avec ses tests si vous en avez)…",
+              "en": "Paste the code to fix (with its tests if you have some)…"},
+        slash={"fr": ("réparer",), "en": ("fix",)},
+        text_field="code",
+        fields={
+            "error": FieldFace(help={"fr": "Le message d'erreur ou la trace d'appels (traceback).",
+                                     "en": "The error message or traceback."}, flags=("--error", "-e")),
+            "tests": FieldFace(help=TESTS_HELP, file=True),
+            "description": FieldFace(help={"fr": "Ce qui ne va pas.", "en": "What goes wrong."},
+                                     flags=("--description", "-d")),
+            "max_attempts": FieldFace(help={"fr": "Tours corriger-tester (de 1 à 6).",
+                                            "en": "Fix-and-test rounds (1-6)."},
+                                      flags=("--attempts",)),
+        },
+    )
     temperature = 0.2
     retry_temperature = 0.6  # a retry that repeats the failed answer is wasted: vary a little
     max_tokens = 1536

@@ -17,6 +17,7 @@ from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.face import FieldFace, SkillFace, View
 
 EXAMPLES = {  # (mode, prompt language) -> (text, improved text)
     ("proofread", "fr"): ("je suis allé au marché hier et j'ai acheter des pomme , mais il pleuvait",
@@ -58,12 +59,32 @@ class ImproveOutput(SkillOutput):
     language_changed: bool = Field(False, description="True when the model kept translating: original returned.")
     warnings: list[str] = Field(default_factory=list)
 
+    def view(self, lang: str) -> View:
+        warnings = self.warnings or ([t("cli.language_changed", lang)] if self.language_changed else [])
+        return View(text=self.text, diff=self.diff, diff_style="inline", warnings=warnings)
 
 class Improve(Skill):
     name = "improve"
     title = {"fr": "Améliorer un texte", "en": "Improve a text"}
     Input = ImproveInput
     Output = ImproveOutput
+    face = SkillFace(
+        order=20,
+        label={"fr": "Améliorer", "en": "Improve"},
+        help={"fr": "Corriger ou réécrire un texte, avec le détail des changements.",
+              "en": "Proofread or rewrite a text, with what changed."},
+        hint={"fr": "Le texte à relire ou réécrire…", "en": "The text to proofread or rewrite…"},
+        slash={"fr": ("améliorer", "corriger"), "en": ("improve",)},
+        text_field="text",
+        fields={
+            "mode": FieldFace(help={"fr": "Corriger les fautes seulement, ou réécrire.",
+                                    "en": "Fix errors only, or rewrite."}, label={"fr": "Mode", "en": "Mode"},
+                              values={"proofread": {"fr": "Relecture", "en": "Proofread"},
+                                      "rewrite": {"fr": "Réécriture", "en": "Rewrite"}}),
+            "tone": FieldFace(help={"fr": "Registre du résultat (keep : celui du texte).",
+                                    "en": "Register of the result (keep: the text's own)."}),
+        },
+    )
     temperature = 0.1
     system = {
         "fr": "Tu es correcteur et rédacteur. Tu améliores le texte de l'utilisateur.\nRègles :\n"

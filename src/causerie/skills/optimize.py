@@ -15,9 +15,12 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from causerie.errors import InvalidRequest
+from causerie.i18n import t
 from causerie.skills import code_tools as tools
 from causerie.skills.auto_imports import add_missing_imports
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.code_tools import TESTS_HELP
+from causerie.skills.face import FieldFace, SkillFace, Verdict, View
 
 MIN_SPEEDUP = 1.1  # below this, timing noise on a shared machine could be the whole "gain"
 PROMPTS = {
@@ -67,12 +70,35 @@ class OptimizeOutput(SkillOutput):
     test_run: tools.TestRun | None = Field(None, description="The user's tests on the new version.")
     text: str
 
+    def view(self, lang: str) -> View:
+        message = t("skill.optimize.speedup", lang, speedup=f"{self.speedup:.1f}") if self.faster and self.speedup \
+            else self.reason
+        return View(text=self.explanation or self.reason, code=self.code, language="python",
+                    diff=self.diff or self.proposed_diff, verdict=Verdict(ok=self.verified, message=message))
 
 class Optimize(tools.SandboxedSkill, Skill):
     name = "optimize"
     title = {"fr": "Optimiser du code", "en": "Optimize code"}
     Input = OptimizeInput
     Output = OptimizeOutput
+    face = SkillFace(
+        order=80,
+        label={"fr": "Optimiser", "en": "Optimize"},
+        help={"fr": "Accélérer du code, vérifié équivalent et mesuré.",
+              "en": "Speed up code, verified equivalent and measured."},
+        hint={"fr": "Collez le code à accélérer…", "en": "Paste the code to speed up…"},
+        slash={"fr": ("optimiser",), "en": ("optimize",)},
+        text_field="code",
+        fields={
+            "entry": FieldFace(help={"fr": "La fonction à optimiser.", "en": "Function to optimize."}),
+            "tests": FieldFace(help=TESTS_HELP, file=True),
+            "inputs": FieldFace(help={"fr": "Les arguments sur lesquels comparer et chronométrer (liste Python "
+                                            "de tuples).",
+                                      "en": "The arguments to compare and time on (a Python list of tuples)."}),
+            "repeats": FieldFace(help={"fr": "Mesures par version (la meilleure est retenue).",
+                                       "en": "Timing samples per version (the best is reported)."}),
+        },
+    )
     temperature = 0.2
     max_tokens = 1536
     needs_sandbox = True

@@ -21,6 +21,7 @@ from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
+from causerie.skills.face import FieldFace, SkillFace, View
 
 MAX_CHARACTERS = 6
 WORDS = {"short": 150, "medium": 300, "long": 550}
@@ -107,12 +108,36 @@ class StoryOutput(SkillOutput):
     regenerated: bool = False
     warnings: list[str] = Field(default_factory=list)
 
+    def view(self, lang: str) -> View:
+        return View(title=self.title, text=self.text, warnings=self.warnings + ([] if self.safe else
+                                                                               [t("cli.unsafe", lang)]))
 
 class Story(Skill):
     name = "story"
     title = {"fr": "Histoire pour enfant", "en": "Children's story"}
     Input = StoryInput
     Output = StoryOutput
+    face = SkillFace(
+        order=50,
+        label={"fr": "Histoire", "en": "Story"},
+        help={"fr": "Inventer une histoire pour un enfant.", "en": "Invent a story for a child."},
+        hint={"fr": "De quoi parle l'histoire ? par ex. « un renard et une luciole »",
+              "en": "What is the story about? e.g. 'a fox and a firefly'"},
+        slash={"fr": ("histoire",), "en": ("story",)},
+        text_field="theme",
+        read_aloud=True,
+        fields={
+            "theme": FieldFace(help={"fr": "Le sujet de l'histoire.", "en": "What the story is about."}),
+            "age": FieldFace(help={"fr": "Âge de l'enfant (de 2 à 12 ans).", "en": "Age of the child (2-12)."},
+                             label={"fr": "Âge", "en": "Age"}, choices=(6, 4, 8, 10, 12), suggested=6,
+                             value_format={"fr": "{value} ans", "en": "{value} years old"}),
+            "length": FieldFace(help={"fr": "Environ 150, 300 ou 550 mots.", "en": "About 150, 300 or 550 words."}),
+            "characters": FieldFace(help={"fr": "Un personnage (répétable).", "en": "A character (repeatable)."},
+                                    flags=("--character", "-c")),
+            "place": FieldFace(help={"fr": "Le lieu où se passe l'histoire.", "en": "Where the story takes place."}),
+            "lang": FieldFace(help={"fr": "Langue : fr | en.", "en": "Language: fr | en."}, flags=("--to",)),
+        },
+    )
     temperature = 0.8
     # Without it the default model ended a 5-year-old's story by repeating one sentence three times;
     # 0.6 stopped that too but lost the thread (bench/skill_examples.py, docs/skills.md).

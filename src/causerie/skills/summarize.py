@@ -19,6 +19,7 @@ from causerie.errors import InvalidRequest
 from causerie.i18n import number, t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.face import FieldFace, SkillFace
 
 Length = Literal["line", "paragraph", "bullets"]
 ANSWER_TOKENS = {"line": 80, "paragraph": 300, "bullets": 300}
@@ -80,6 +81,29 @@ class Summarize(Skill):
     title = {"fr": "Résumer", "en": "Summarize"}
     Input = SummarizeInput
     Output = SummarizeOutput
+    face = SkillFace(
+        order=40,
+        label={"fr": "Résumer", "en": "Summarize"},
+        help={"fr": "Résumer un texte ou un fichier (.txt, .md, .html).",
+              "en": "Summarize a text or a file (.txt, .md, .html)."},
+        hint={"fr": "Le texte à résumer (ou déposez un fichier)…", "en": "The text to summarize (or drop a file)…"},
+        slash={"fr": ("résumer",), "en": ("summarize",)},
+        text_field="text",
+        files=2,
+        fields={
+            "length": FieldFace(help={"fr": "Une ligne, un paragraphe ou des points clés.",
+                                      "en": "One line, a paragraph or key points."},
+                                label={"fr": "Longueur", "en": "Length"},
+                                values={"line": {"fr": "Une ligne", "en": "One line"},
+                                        "paragraph": {"fr": "Un paragraphe", "en": "A paragraph"},
+                                        "bullets": {"fr": "Points clés", "en": "Key points"}}),
+            "lang": FieldFace(help={"fr": "Langue du résumé (par défaut : celle du texte).",
+                                    "en": "Language of the summary (default: the text's)."}, flags=("--to",)),
+            "format": FieldFace(help={"fr": "Comment lire le texte (auto : d'après le fichier ou le contenu).",
+                                      "en": "How to read the text (auto: from the file or the content)."},
+                                from_suffix={".html": "html", ".htm": "html", ".md": "markdown"}),
+        },
+    )
     temperature = 0.2
     max_tokens = 300
     system = {

@@ -54,6 +54,11 @@ def check_lang(code: str | None, allowed: tuple[str, ...] = SUPPORTED, param: st
     return norm
 
 
+def language_names() -> dict[str, dict[str, str]]:
+    """{"de": {"fr": "allemand", "en": "German"}, …}: how surfaces label a language choice."""
+    return {code: {ui: lang_name(code, ui) for ui in ("fr", "en")} for code in SUPPORTED}
+
+
 def lang_name(code: str, ui: str) -> str:
     """'de' -> 'allemand' (ui fr) or 'German' (ui en), for prompts and messages."""
     return t(f"text.lang.{code}", ui)

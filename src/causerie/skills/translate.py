@@ -21,6 +21,7 @@ from causerie.errors import InvalidRequest
 from causerie.i18n import t
 from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
+from causerie.skills.face import FieldFace, SkillFace, View
 
 MAX_CHARS = 200_000  # about 50k tokens: hours on a laptop CPU, beyond that use a batch tool
 MAX_CHUNK_TOKENS = 300  # small models translate short passages better than long ones
@@ -68,6 +69,8 @@ class TranslateOutput(SkillOutput):
                            "left untranslated (see warnings).")
     warnings: list[str] = Field(default_factory=list)
 
+    def view(self, lang: str) -> View:
+        return View(text=self.text, warnings=self.warnings + ([] if self.complete else [t("cli.incomplete", lang)]))
 
 # --- the document model -----------------------------------------------------------------------------
 @dataclass
@@ -152,6 +155,25 @@ class Translate(Skill):
     title = {"fr": "Traduire", "en": "Translate"}
     Input = TranslateInput
     Output = TranslateOutput
+    face = SkillFace(
+        order=30,
+        label={"fr": "Traduire", "en": "Translate"},
+        help={"fr": "Traduire un texte (langue source détectée).",
+              "en": "Translate a text (source language detected)."},
+        hint={"fr": "Le texte à traduire (ou déposez un fichier)…", "en": "The text to translate (or drop a file)…"},
+        slash={"fr": ("traduire",), "en": ("translate",)},
+        text_field="text",
+        files=1,
+        fields={
+            "target": FieldFace(help={"fr": "Langue cible : " + " | ".join(tt.SUPPORTED) + ".",
+                                      "en": "Target language: " + " | ".join(tt.SUPPORTED) + "."},
+                                flags=("--to",), label={"fr": "Vers", "en": "To"}, choices=tt.SUPPORTED,
+                                values=tt.language_names(), suggested="fr", slash_word=True,
+                                default_by_lang={"fr": "en", "en": "fr"}),
+            "source": FieldFace(help={"fr": "Langue source (par défaut : détectée).",
+                                      "en": "Source language (default: detected)."}, flags=("--from",)),
+        },
+    )
     temperature = 0.1
     system = {
         "fr": "Tu es un traducteur professionnel. Tu traduis le texte de l'utilisateur dans la langue demandée.\n"

@@ -21,9 +21,10 @@ from causerie.skills.registry import skill_class, skill_classes
 _END = object()
 
 
-def event_payload(event: Event) -> dict[str, Any]:
+def event_payload(event: Event, lang: str) -> dict[str, Any]:
     if isinstance(event, Result):
-        return {"type": "result", "output": event.output.model_dump(mode="json")}
+        return {"type": "result", "output": event.output.model_dump(mode="json"),
+                "view": event.output.view(lang).model_dump(mode="json")}
     return asdict(event)
 
 
@@ -85,7 +86,7 @@ class SkillService:
                     output = event.output
         assert output is not None
         return SkillResponse(skill=skill.name, model=skill.engine.name, output=output.model_dump(mode="json"),
-                             causerie=ModelFacts.of(skill.engine.card))
+                             view=output.view(skill.lang), causerie=ModelFacts.of(skill.engine.card))
 
     async def stream(self, skill: Skill, data: Any, on_error: Callable[[Exception], bytes]) -> AsyncIterator[bytes]:
         facts = ModelFacts.of(skill.engine.card).model_dump(mode="json")
@@ -93,7 +94,7 @@ class SkillService:
         try:
             async with self._deadline(skill):
                 async for event in events_in_thread(skill, data, drafts=True):
-                    yield sse(json.dumps(event_payload(event), ensure_ascii=False))
+                    yield sse(json.dumps(event_payload(event, skill.lang), ensure_ascii=False))
         except CauserieError as error:
             yield on_error(error)
         yield SSE_DONE

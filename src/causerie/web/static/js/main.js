@@ -7,7 +7,7 @@ import { handleCopyClicks } from "./markdown.js";
 import { handleMessageClicks } from "./messages.js";
 import { aboutModel, applyTheme, cardFacts, chosenModel, fillModelSelect, loadModels, prefs, server, wireSettings } from "./prefs.js";
 import { Sidebar } from "./sidebar.js";
-import { parseSlash, SkillMode, slashList } from "./skills.js";
+import { loadSkills, parseSlash, SkillMode, SKILLS, slashList } from "./skills.js";
 import { canDictate, toggleDictation, wirePlayer } from "./speech.js";
 import { $, autoGrow, showError, showFacts, showNotice } from "./ui.js";
 
@@ -113,7 +113,9 @@ async function loadFile(file) {
   if (!looksText) return showError(new Error(t("web.file_not_text", { name: file.name })));
   input.value = await file.text();
   autoGrow(input);
-  if (!["summarize", "translate"].includes(skills.name)) skills.enter("summarize");
+  const takesFiles = [...SKILLS].filter(([, face]) => face.files > 0).sort(([, a], [, b]) => b.files - a.files)
+    .map(([name]) => name);
+  if (!takesFiles.includes(skills.name) && takesFiles.length) skills.enter(takesFiles[0]);
   showNotice(t("web.file_loaded", { name: file.name, chars: input.value.length }));
 }
 
@@ -138,7 +140,13 @@ function wireFrame() {
   });
   wirePlayer();
   wireSettings({
-    onChange: () => { skills.renderBar(); fillModelSelect($("#model"), chosenModel()); showModelNotice(); sidebar.render(); },
+    onChange: async () => {
+      await loadSkills().catch(showError); // the skills' words, in the new language
+      skills.renderBar();
+      fillModelSelect($("#model"), chosenModel());
+      showModelNotice();
+      sidebar.render();
+    },
     onLogout: () => { setApiKey(""); location.reload(); },
   });
 }
@@ -192,7 +200,8 @@ async function start() {
   wireFrame();
   wireModelNotice();
   try {
-    await loadModels();
+    await Promise.all([loadModels(), loadSkills()]);
+    skills.renderBar();
     fillModelSelect($("#model"), prefs.model || chosenModel());
     showModelNotice();
     await sidebar.refresh();

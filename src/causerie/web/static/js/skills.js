@@ -1,41 +1,29 @@
 // Skills at hand: a button or a slash command puts the composer in a skill's mode (with its few options);
 // the text is then sent to POST /api/skills/{name} and the answer streams like a chat answer. Fix and
 // optimize say whether their code was verified, with the diff; improve shows its diff.
-import { call, events } from "./api.js";
-import { currentLang, t } from "./i18n.js";
+import { call, events, getJSON } from "./api.js";
+import { t } from "./i18n.js";
 import { codeBlock, escapeHTML, inlineDiff } from "./markdown.js";
 import { assistantMessage, markStopped, setFacts, showError as showInline, showText, userMessage } from "./messages.js";
 import { chosenModel } from "./prefs.js";
 import { $, html, showError } from "./ui.js";
 
-// field: the input that receives the composer's text; options: [name, values, label key, value key].
-export const SKILLS = {
-  draft: { field: "points", options: [["kind", ["email", "sms", "letter", "post"]], ["tone", ["friendly", "formal", "firm"]]] },
-  improve: { field: "text", options: [["mode", ["proofread", "rewrite"]]] },
-  translate: { field: "text", options: [["target", ["en", "fr", "es", "de", "it", "pt"]]] },
-  summarize: { field: "text", options: [["length", ["paragraph", "line", "bullets"]]] },
-  story: { field: "theme", options: [["age", ["6", "4", "8", "10", "12"]]] },
-  code: { field: "description", options: [["language", ["python", "javascript", "bash"]]] },
-  fix: { field: "code", options: [] },
-  optimize: { field: "code", options: [] },
-};
+// Every registered skill's face, from GET /api/skills in the interface's language: its label, hint, slash
+// words, the field its text goes to, and its options (label, choices with labels, default). Nothing here
+// names a skill: a third-party skill appears like the built-in ones.
+export const SKILLS = new Map();
 // The width under which the composer's long hint no longer fits one line (the CSS's phone layout).
 const NARROW = window.matchMedia("(max-width: 600px)");
-const OPTION_LABEL = { kind: "web.opt_kind", tone: "web.opt_tone", mode: "web.opt_mode", target: "web.opt_target",
-  length: "web.opt_length", age: "web.opt_age", language: "web.opt_language" };
 
-function valueLabel(option, value) {
-  if (option === "target") return t(`web.lang_${value}`);
-  if (option === "age") return t("web.opt_age_value", { age: value });
-  if (option === "language") return value;
-  return t(`web.opt_${value}`);
+export async function loadSkills() {
+  const list = await getJSON("/api/skills");
+  SKILLS.clear();
+  for (const skill of list.data) SKILLS.set(skill.name, skill.face);
 }
 
-/** Translate into the other language of the interface; otherwise the first choice. */
-function defaultValue(option, choices) {
-  if (option === "target") return currentLang() === "fr" ? "en" : "fr";
-  return choices[0];
-}
+const choiceLabel = (option, value) => option.choices.find((c) => String(c.value) === String(value))?.label ?? String(value);
+// A <select> holds strings: the option's own value (a number for an age) goes back into the request.
+const choiceValue = (option, value) => option.choices.find((c) => String(c.value) === String(value))?.value ?? value;
 
 /** "résumer" and "resumer" alike: a command typed without its accents still works. */
 const bare = (word) => word.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
@@ -45,11 +33,11 @@ export function parseSlash(text) {
   const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
   if (!match) return null;
   const word = match[1].toLowerCase();
-  const name = Object.keys(SKILLS).find((skill) => [skill, t(`web.slash_${skill}`)].map(bare).includes(bare(word)));
+  const name = [...SKILLS].find(([skill, face]) => [skill, ...face.slash].map(bare).includes(bare(word)))?.[0];
   return { name, word, rest: match[2] };
 }
 
-export const slashList = () => Object.keys(SKILLS).map((name) => `/${t(`web.slash_${name}`)}`).join(" ");
+export const slashList = () => [...SKILLS.values()].map((face) => `/${face.slash[0]}`).join(" ");
 
 export class SkillMode {
   constructor(chat) {
@@ -62,10 +50,11 @@ export class SkillMode {
   renderBar() {
     const bar = $("#skill-bar");
     bar.replaceChildren();
-    for (const name of Object.keys(SKILLS)) {
-      const chip = html(`<button type="button" class="skill-chip" data-skill="${name}" aria-pressed="false"></button>`);
-      chip.textContent = t(`web.skill_${name}`);
-      chip.title = `/${t(`web.slash_${name}`)}`;
+    for (const [name, face] of SKILLS) {
+      const chip = html(`<button type="button" class="skill-chip" aria-pressed="false"></button>`);
+      chip.dataset.skill = name;
+      chip.textContent = face.label;
+      chip.title = `/${face.slash[0]} · ${face.help}`;
       chip.addEventListener("click", () => (this.name === name ? this.leave() : this.enter(name)));
       bar.append(chip);
     }
@@ -75,7 +64,7 @@ export class SkillMode {
 
   /** The composer's hint: the skill's own, else the long one, or the short one where the long would be cut. */
   showPlaceholder() {
-    if (this.name) this.input.placeholder = t(`web.hint_${this.name}`);
+    if (this.name) this.input.placeholder = SKILLS.get(this.name)?.hint || "";
     else this.input.placeholder = t(NARROW.matches ? "web.composer_placeholder_short" : "web.composer_placeholder");
   }
 
@@ -86,13 +75,15 @@ export class SkillMode {
   enter(name, values = {}) {
     this.name = name;
     this.box.replaceChildren(html(`<span class="mode-chip"><span data-icon="sparkle"></span></span>`));
-    this.box.firstChild.append(t(`web.skill_${name}`));
-    for (const [option, choices] of SKILLS[name].options) {
-      const label = html(`<label class="mode-option"><span></span><select name="${option}"></select></label>`);
-      label.querySelector("span").textContent = t(OPTION_LABEL[option]);
+    this.box.firstChild.append(SKILLS.get(name).label);
+    for (const option of SKILLS.get(name).options) {
+      const label = html(`<label class="mode-option"><span></span><select></select></label>`);
+      label.querySelector("span").textContent = option.label;
+      label.title = option.help;
       const select = label.querySelector("select");
-      for (const value of choices) select.append(new Option(valueLabel(option, value), value));
-      select.value = values[option] ?? defaultValue(option, choices);
+      select.name = option.name;
+      for (const choice of option.choices) select.append(new Option(choice.label, String(choice.value)));
+      select.value = String(values[option.name] ?? option.default ?? option.choices[0]?.value);
       this.box.append(label);
     }
     const leave = html(`<button type="button" class="icon-button" data-icon="close" data-i18n-attr="aria-label:web.skill_leave;title:web.skill_leave"></button>`);
@@ -115,13 +106,12 @@ export class SkillMode {
   async run(text, name = this.name, values = this.values()) {
     const chat = this.chat;
     if (chat.busy) return;
-    const spec = SKILLS[name];
-    const body = { [spec.field]: text, stream: true, model: chosenModel() };
-    for (const [option, choices] of spec.options) {
-      const value = values[option] ?? defaultValue(option, choices); // a slash command sets no options
-      body[option] = option === "age" ? Number(value) : value;
+    const face = SKILLS.get(name);
+    const body = { [face.text_field]: text, stream: true, model: chosenModel() };
+    for (const option of face.options) {
+      const value = values[option.name] ?? option.default ?? option.choices[0]?.value; // a slash command sets none
+      body[option.name] = choiceValue(option, value);
     }
-    if (name === "story") body.lang = currentLang();
     const question = chat.append(userMessage(text));
     question.classList.add("skill");
     question.querySelector(".action-edit").remove();
@@ -130,7 +120,7 @@ export class SkillMode {
     answer.dataset.skill = name;
     const head = answer.querySelector(".skill-head");
     head.hidden = false;
-    head.textContent = `${t(`web.skill_${name}`)}${spec.options.length ? " · " : ""}${spec.options.map(([o]) => valueLabel(o, String(body[o]))).join(" · ")}`;
+    head.textContent = [face.label, ...face.options.map((option) => choiceLabel(option, body[option.name]))].join(" · ");
     head.title = t("web.skill_session_only");
     chat.scroll(true);
     await this.stream(answer, name, body);
@@ -153,7 +143,7 @@ export class SkillMode {
           chat.scroll();
         } else if (event.type === "draft") showDraft(answer, event.text);
         else if (event.type === "progress") { answer.querySelector(".draft")?.remove(); showProgress(answer, event); }
-        else if (event.type === "result") { answer.querySelector(".draft")?.remove(); showResult(answer, name, event.output); }
+        else if (event.type === "result") { answer.querySelector(".draft")?.remove(); showResult(answer, event.view); }
       }
     } catch (error) {
       if (error.name === "AbortError") markStopped(answer);
@@ -214,27 +204,16 @@ function warningsList(warnings = []) {
   return box;
 }
 
-/** The structured result replaces the streamed draft. */
-function showResult(answer, name, out) {
+/** The result's view (the same shape for every skill) replaces the streamed text. */
+function showResult(answer, view) {
+  const text = view.title ? `### ${view.title}\n\n${view.text}` : view.text;
   const extra = [];
-  let text = out.text ?? "";
-  if (name === "story") text = `### ${out.title}\n\n${out.text}`;
-  if (name === "summarize" && out.bullets?.length) text = out.bullets.map((b) => `- ${b}`).join("\n");
-  if (name === "draft" && out.subject) text = `**${out.subject}**\n\n${out.text}`;
-  if (["code", "fix", "optimize"].includes(name)) text = out.explanation || out.reason || "";
-  if (name === "improve") extra.push(diffSection(out.diff, false));
-  if (name === "fix") extra.push(verdictBadge(out.verified, out.verdict), codeBlock(out.code, "python"), diffSection(out.diff));
-  if (name === "optimize") {
-    const speed = out.faster && out.speedup ? t("web.speedup", { speedup: out.speedup.toFixed(1) }) : out.reason || "";
-    extra.push(verdictBadge(out.verified, speed), codeBlock(out.code, "python"), diffSection(out.diff || out.proposed_diff));
-  }
-  if (name === "code") {
-    extra.push(codeBlock(out.code || "", out.language || "python"));
-    if (out.error) extra.push(Object.assign(document.createElement("p"), { className: "message-error", textContent: out.error }));
-  }
-  extra.push(warningsList(out.warnings));
+  if (view.verdict) extra.push(verdictBadge(view.verdict.ok, view.verdict.message));
+  if (view.code) extra.push(codeBlock(view.code, view.language || "text"));
+  if (view.diff !== null && view.diff !== undefined) extra.push(diffSection(view.diff, view.diff_style === "unified"));
+  extra.push(warningsList(view.warnings));
   showText(answer, text, true);
-  answer.answer.text = text || out.code || "";
+  answer.answer.text = text || view.code || "";
   const box = answer.querySelector(".skill-result");
   box.replaceChildren(...extra.filter(Boolean));
   box.hidden = false;
