@@ -20,13 +20,13 @@ from fastapi import Request
 
 from causerie.api.limits import RateLimiter, check_quota, check_rate, utc_day
 from causerie.api.usage import open_meter
+from causerie.conversations import LOCAL_USER
 from causerie.errors import AuthError, Forbidden
 from causerie.settings import LOOPBACK_HOSTS, Settings
 from causerie.store import SCOPES, Store, StoreHandle, StoreUnavailable
 from causerie.store.accounts import hash_key, key_prefix
 from causerie.store.records import KeyRecord
 
-LOCAL_USER = "local"
 KEYS_CHECK_TTL = 5.0  # seconds the "does the store hold keys?" answer is reused
 OFFLINE_GRACE = 600.0  # a key verified this recently still works while the store is unreachable
 

@@ -14,15 +14,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from causerie.cli.ask import default_system
-from causerie.cli.common import ai_notice, answer_cap, err_console, load_engine, state, stop_notice, stream_text
+from causerie.cli.common import ai_notice, answer_cap, err_console, fail, load_engine, state, stop_notice, stream_text
 from causerie.cli.meter import Meter, MeteredEngine
 from causerie.cli.skill_runner import main_text, show_events, show_output
+from causerie.conversations.stored import StoredChat
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.settings import Settings
 from causerie.skills.commands import SkillCommand, parse_command
 from causerie.skills.registry import skill_class
+from causerie.store.models import COMPLETE, ERROR, INTERRUPTED
 
 console = Console(highlight=False)
 QUIT = {"/quit", "/quitter", "/exit", "/q"}
@@ -37,31 +39,48 @@ class ChatSession:
     lang: str
     system: str | None = None
     temperature: float | None = None
-    history: list[dict] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)  # what this session showed: the last answer, for /skills
+    stored: StoredChat | None = None  # the conversation in the store (None: --no-save, or no store)
 
-    def messages(self) -> list[dict]:
+    def messages(self, question: str) -> list[dict]:
+        """The prompt: the stored conversation trimmed to the model's budget, as the server builds it."""
+        if self.stored is not None:
+            return self.stored.prompt(self.engine, self.system, question)
         prefix = [{"role": "system", "content": self.system}] if self.system else []
-        return prefix + self.history
+        return prefix + self.history + [{"role": "user", "content": question}]
 
     def reply(self, text: str) -> None:
-        self.history.append({"role": "user", "content": text})
-        request = GenerationRequest(messages=self.messages(), temperature=self.temperature,
+        request = GenerationRequest(messages=self.messages(text), temperature=self.temperature,
                                     max_tokens=answer_cap(self.settings, None))
-        parts: list[str] = []
-        finish = None
+        answer = self.stored.begin(text, self.engine) if self.stored is not None else None
+        self.history.append({"role": "user", "content": text})
+        finish, status, error = None, COMPLETE, None
         if not sys.stdin.isatty():  # piped input echoes no newline: the answer must not continue its line
             console.print()
         console.print(f"[bold green]{escape(t('cli.chat.assistant', self.lang))} ›[/] ", end="")
+        parts: list[str] = []
         try:
             for chunk in stream_text(self.engine, request):
                 parts.append(chunk.text)
                 finish = chunk.finish_reason or finish
+                if answer is not None:
+                    answer.add(chunk.text)
+                    if (due := answer.due()) is not None:
+                        answer.flush(due)
         except KeyboardInterrupt:
+            status = INTERRUPTED
             console.print(f" [dim]{escape(t('cli.interrupted', self.lang))}[/]")
-        except CauserieError as error:
+        except CauserieError as failure:
+            status, error = ERROR, failure.message("en")
+        finally:
+            if answer is not None:  # kept as far as it went, marked as it ended
+                answer.finish(status, error=error)
+        if status == ERROR:
             self.history.pop()
-            err_console.print(f"[red]{t('cli.error', self.lang, message=error.message(self.lang))}[/]")
+            err_console.print(f"[red]{t('cli.error', self.lang, message=error)}[/]")
             return
+        if self.stored is not None and status == COMPLETE:
+            self.stored.titled(text)
         console.print()
         notice = stop_notice(finish, request.max_tokens, self.lang)
         if notice:
@@ -80,6 +99,9 @@ class ChatSession:
             console.print(t("cli.chat.help", self.lang))
         elif name in RESET:
             self.history.clear()
+            if self.stored is not None:  # a new conversation; the previous one stays in the history
+                self.stored = StoredChat.new(self.stored.store, model=self.engine.name, system=self.system,
+                                             flush_ms=self.settings.store_flush_ms)
             console.print(t("cli.chat.reset", self.lang))
         elif name == "/system":
             self.system = argument or None
@@ -198,8 +220,10 @@ def next_line(session: ChatSession, queued: list[str]) -> str:
     return console.input(prompt).strip()
 
 
-def repl(session: ChatSession, queued: list[str] | None = None) -> None:
+def repl(session: ChatSession, queued: list[str] | None = None, *, resumed: bool = False) -> None:
     console.print(f"[bold]{t('cli.chat.welcome', session.lang, model=session.engine.name)}[/]")
+    if resumed:
+        replay(session)
     queued = list(queued or [])
     while True:
         try:
@@ -218,6 +242,46 @@ def repl(session: ChatSession, queued: list[str] | None = None) -> None:
     console.print(t("cli.chat.bye", session.lang))
 
 
+def open_conversation(settings: Settings, lang: str, *, model: str, system: str | None, resume: str | None,
+                      latest: bool) -> StoredChat | None:
+    """The conversation this chat writes to: a new one, the latest (--continue) or a given one. A store that
+    cannot be opened leaves the chat usable, unsaved, and says so; a conversation that is not there ends it."""
+    from causerie.store import Store
+
+    try:
+        store = Store.open(settings.store_url)
+    except CauserieError as error:
+        if resume or latest:
+            fail(error, lang)
+        err_console.print(f"[yellow]⚠[/] {escape(t('cli.chat.unsaved', lang, reason=error.message(lang)))}")
+        return None
+    try:
+        if resume or latest:
+            stored = StoredChat.resume(store, resume, flush_ms=settings.store_flush_ms)
+        else:
+            stored = StoredChat.new(store, model=model, system=system, flush_ms=settings.store_flush_ms)
+    except CauserieError as error:
+        store.close()
+        fail(error, lang)
+    return stored
+
+
+def replay(session: ChatSession) -> None:
+    """A resumed conversation: what it is, and its last exchange, so the user knows where they are."""
+    stored = session.stored
+    assert stored is not None
+    messages = [m for m in stored.messages() if m.content]
+    session.history = [{"role": m.role, "content": m.content} for m in messages]
+    if session.system is None and stored.conversation is not None:
+        session.system = stored.conversation.system_prompt
+    title = stored.conversation.title if stored.conversation else ""
+    console.print(t("cli.chat.resumed", session.lang, title=title or stored.id, count=len(messages)), markup=False,
+                  soft_wrap=True)
+    for message in messages[-2:]:
+        label = t("cli.chat.you" if message.role == "user" else "cli.chat.assistant", session.lang)
+        console.print(f"[dim]{escape(label)} › {escape(message.content)}[/]")
+
+
 def register(app: typer.Typer, lang: str) -> None:
     @app.command(help=t("cli.help.chat", lang))
     def chat(
@@ -226,14 +290,26 @@ def register(app: typer.Typer, lang: str) -> None:
         system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
         temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
                                           help=t("cli.opt.temperature", lang)),
+        latest: bool = typer.Option(False, "--continue", "-c", help=t("cli.opt.chat_continue", lang)),
+        conversation: str = typer.Option(None, "--conversation", help=t("cli.opt.chat_conversation", lang)),
+        no_save: bool = typer.Option(False, "--no-save", help=t("cli.opt.chat_no_save", lang)),
     ) -> None:
         st = state(ctx)
         settings = st.settings(model=model)
         lang_ = st.language(settings)
+        resumed = bool(latest or conversation)
+        stored = None if no_save and not resumed else open_conversation(
+            settings, lang_, model=settings.model, system=default_system(system, lang_) if not resumed else system,
+            resume=conversation, latest=latest)
         with typed_ahead_kept() as typed:  # what the user types while the model loads is kept
             engine = load_engine(settings, settings.model, lang_)
-        session = ChatSession(engine, settings, lang_, default_system(system, lang_), temperature)
+        session = ChatSession(engine, settings, lang_, default_system(system, lang_) if not resumed else system,
+                              temperature, stored=stored)
         try:
-            repl(session, typed.lines)
+            repl(session, typed.lines, resumed=resumed)
         finally:
             session.engine.close()
+            if session.stored is not None:
+                if session.stored.id is not None:
+                    console.print(t("cli.chat.saved", lang_, id=session.stored.id), markup=False, soft_wrap=True)
+                session.stored.store.close()

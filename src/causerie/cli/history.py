@@ -12,10 +12,9 @@ from rich.table import Table
 
 from causerie.cli.common import print_table
 from causerie.cli.store import console, opened, stamp
+from causerie.conversations import LOCAL_USER
 from causerie.i18n import t
 from causerie.store.export import conversation_dict, to_json, to_markdown
-
-LOCAL_USER = "local"  # the owner of single-user mode's history (causerie.api.auth.LOCAL_USER)
 
 
 def register(app: typer.Typer, lang: str) -> None:

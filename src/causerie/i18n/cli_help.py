@@ -58,6 +58,11 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "fr": "Afficher en JSON la sortie complète de la compétence.",
         "en": "Print the skill's full output as JSON.",
     },
+    "cli.opt.chat_continue": {"fr": "Reprendre la dernière conversation.", "en": "Continue the latest conversation."},
+    "cli.opt.chat_conversation": {"fr": "Reprendre cette conversation (son identifiant, voir causerie history list).",
+                                  "en": "Continue this conversation (its id, see causerie history list)."},
+    "cli.opt.chat_no_save": {"fr": "Ne pas enregistrer cette conversation dans l'historique.",
+                             "en": "Do not save this conversation in the history."},
     "cli.opt.read_aloud": {
         "fr": "Écrire aussi le texte et son audio (mp3) dans le dossier courant.",
         "en": "Also write the text and its audio (mp3) in the current folder.",

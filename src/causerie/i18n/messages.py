@@ -306,6 +306,21 @@ CORE: dict[str, dict[str, str]] = {
     },
     "cli.opt.lang": {"fr": "Langue de l'interface : fr, en, ou auto (celle du système).",
                      "en": "Interface language: fr, en, or auto (the system's)."},
+    "cli.chat.unsaved": {
+        "fr": "L'historique n'est pas disponible ({reason}) : cette conversation ne sera pas enregistrée.",
+        "en": "The history is unavailable ({reason}): this conversation will not be saved.",
+    },
+    "cli.chat.resumed": {"fr": "Reprise de « {title} » ({count} messages).",
+                         "en": "Continuing '{title}' ({count} messages)."},
+    "cli.chat.saved": {
+        "fr": "Conversation enregistrée ({id}) : reprenez-la avec causerie chat --conversation {id}, ou dans "
+        "l'interface web.",
+        "en": "Conversation saved ({id}): continue it with causerie chat --conversation {id}, or in the web chat.",
+    },
+    "chat.nothing_to_continue": {
+        "fr": "Aucune conversation à reprendre : lancez causerie chat sans --continue pour en commencer une.",
+        "en": "No conversation to continue: run causerie chat without --continue to start one.",
+    },
     "cli.lang_unknown": {"fr": "langue inconnue « {value} » : causerie parle fr (français) et en (anglais).",
                          "en": "unknown language '{value}': causerie speaks fr (French) and en (English)."},
     # --- the frame of typer's help screens and errors ---

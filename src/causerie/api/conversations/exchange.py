@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -20,24 +19,13 @@ import anyio
 
 from causerie.api.conversations.protocol import MessageCreate, MessageOut
 from causerie.api.generation import SSE_DONE, Generation, sse, sse_comment
+from causerie.conversations.answer import AnswerLog
 from causerie.errors import CauserieError, EngineFailure
 from causerie.store import Store
 from causerie.store.models import COMPLETE, ERROR, INTERRUPTED
 from causerie.store.records import MessageRecord
 
 log = logging.getLogger("causerie.api")
-TITLE_CHARS = 60
-
-
-def title_from(question: str) -> str:
-    """A title from the first question: its first line, cut at a word boundary."""
-    line = " ".join(question.strip().split("\n", 1)[0].split())
-    if len(line) <= TITLE_CHARS:
-        return line
-    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0] or line[:TITLE_CHARS]
-    return cut.rstrip(" ,;:.") + "…"
-
-
 def decoding_of(body: MessageCreate) -> dict[str, Any]:
     values = {"temperature": body.temperature, "top_p": body.top_p, "max_tokens": body.max_tokens,
               "seed": body.seed, "stop": body.stop}
@@ -72,58 +60,33 @@ class KeyedLocks:
 
 
 class AnswerRecorder:
-    """Accumulates the answer's text and writes it to the store as it grows, then once at the end."""
+    """The shared `AnswerLog`, driven from the event loop: each store write runs in a worker thread, and
+    the last one is shielded, so a client that leaves cannot stop it."""
 
     def __init__(self, store: Store, answer: MessageRecord, flush_ms: int):
-        self.store, self.answer = store, answer
-        self.flush_s = flush_ms / 1000.0
-        self.parts: list[str] = []
-        self.started = time.perf_counter()
-        self.first_token: float | None = None
-        self._flushed_at = time.monotonic()
-        self._flushed_len = 0
+        self.log = AnswerLog(store, answer, flush_ms)
+        self.answer = answer
         self.final: MessageRecord | None = None
         self._finishing = False
 
     @property
     def text(self) -> str:
-        return "".join(self.parts)
+        return self.log.text
 
     def add(self, text: str) -> None:
-        if self.first_token is None:
-            self.first_token = time.perf_counter()
-        self.parts.append(text)
+        self.log.add(text)
 
     async def maybe_flush(self) -> None:
-        if time.monotonic() - self._flushed_at < self.flush_s:
-            return
-        text = self.text
-        if len(text) == self._flushed_len:
-            return
-        self._flushed_at, self._flushed_len = time.monotonic(), len(text)
-        try:
-            await anyio.to_thread.run_sync(self.store.update_answer, self.answer.id, text)
-        except CauserieError as error:  # the store went away: keep streaming, the answer still matters
-            log.warning("could not save the answer %d as it streamed: %s", self.answer.id, error)
+        if (text := self.log.due()) is not None:
+            await anyio.to_thread.run_sync(self.log.flush, text)
 
     async def finish(self, status: str, generation: Generation | None = None, error: str | None = None) -> None:
         if self.final is not None or self._finishing:
             return
         self._finishing = True
         usage = generation.usage if generation else None
-        values = {
-            "error": error, "prompt_tokens": usage.prompt_tokens if usage else None,
-            "completion_tokens": usage.completion_tokens if usage else None,
-            "ttft_ms": (self.first_token - self.started) * 1000 if self.first_token else None,
-            "duration_ms": (time.perf_counter() - self.started) * 1000,
-        }
-        with anyio.CancelScope(shield=True):  # a client that left must not stop the last write
-            try:
-                self.final = await anyio.to_thread.run_sync(
-                    lambda: self.store.finish_answer(self.answer.id, self.text, status, **values))
-            except CauserieError as failure:
-                log.warning("could not save the end of answer %d: %s", self.answer.id, failure)
-        self.final = self.final or self.answer
+        with anyio.CancelScope(shield=True):
+            self.final = await anyio.to_thread.run_sync(lambda: self.log.finish(status, usage=usage, error=error))
 
 
 class ExchangeStream:

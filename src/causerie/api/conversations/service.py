@@ -21,7 +21,6 @@ from causerie.api.conversations.exchange import (
     decoding_of,
     record,
     stream_events,
-    title_from,
 )
 from causerie.api.conversations.protocol import (
     ConversationCreate,
@@ -41,6 +40,7 @@ from causerie.api.conversations.protocol import (
 )
 from causerie.api.generation import Generation, check_capabilities
 from causerie.api.metrics import Metrics
+from causerie.conversations.prompt import fitting_messages, title_from
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.engines.pool import EnginePool
 from causerie.errors import CauserieError, InvalidRequest, PayloadTooLarge
@@ -48,11 +48,10 @@ from causerie.settings import Settings
 from causerie.store import Store, StoreHandle
 from causerie.store.export import to_json, to_markdown
 from causerie.store.models import ERROR
-from causerie.store.records import ConversationRecord, MessageRecord
+from causerie.store.records import MessageRecord
 
 T = TypeVar("T")
 log = logging.getLogger("causerie.api")
-HISTORY_SHARE = 0.75  # of the context, at most, for past turns; the rest for the question and answer
 
 
 def check_text(value: str, field: str, limit: int) -> None:
@@ -164,21 +163,6 @@ class ConversationService:
         return UserDeleted(user=principal.user_name, conversations=owned, account_deleted=True)
 
     # --- an exchange ---
-    def _messages(self, engine: Engine, conversation: ConversationRecord, history: list[MessageRecord],
-                  question: str) -> list[dict[str, str]]:
-        """The prompt: system prompt, then as many recent turns as fit, then the question."""
-        budget = int((engine.context_length or 4096) * HISTORY_SHARE)
-        turns: list[dict[str, str]] = []
-        for message in reversed(history):
-            if message.status == ERROR or not message.content:
-                continue
-            budget -= engine.count_tokens(message.content)
-            if budget < 0:
-                break
-            turns.insert(0, {"role": message.role, "content": message.content})
-        system = [{"role": "system", "content": conversation.system_prompt}] if conversation.system_prompt else []
-        return system + turns + [{"role": "user", "content": question}]
-
     def _request(self, body: MessageCreate, messages: list[dict[str, str]]) -> GenerationRequest:
         return GenerationRequest(messages=messages, max_tokens=body.max_tokens or self.settings.max_tokens_default,
                                  temperature=body.temperature, top_p=body.top_p, stop=stop_list(body.stop),
@@ -216,7 +200,8 @@ class ConversationService:
         """Under the conversation's lock: read the history, store the question, start the engine."""
         detail = await self._call(store.get_conversation, user_id, conversation_id)
         engine = self.pool.get(body.model or detail.conversation.model)
-        request = self._request(body, self._messages(engine, detail.conversation, detail.messages, body.content))
+        request = self._request(body, fitting_messages(engine, detail.conversation.system_prompt, detail.messages,
+                                                      body.content))
         check_capabilities(engine, request)
         question, answer = await self._call(store.begin_exchange, user_id, conversation_id, body.content,
                                             model=engine.name, model_sha256=engine.card.sha256,
