@@ -34,7 +34,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def engine(settings: Settings) -> Iterator[LocalEngine]:
-    engine = Catalog(settings).load(MODEL, quiet=True)
+    engine = Catalog(settings).load(MODEL)
     assert isinstance(engine, LocalEngine)
     yield engine
     engine.close()
@@ -159,10 +159,10 @@ def test_n_choices_report_one_usage_for_all(engine: LocalEngine) -> None:
 
 
 def test_close_is_idempotent(settings: Settings) -> None:
-    engine = Catalog(settings).load(MODEL, quiet=True)
+    engine = Catalog(settings).load(MODEL)
     assert engine.count_tokens("Bonjour") > 0
     engine.close()
     engine.close()
-    with Catalog(settings).load(MODEL, quiet=True) as other:
+    with Catalog(settings).load(MODEL) as other:
         assert other.count_tokens("Bonjour") > 0
     other.close()

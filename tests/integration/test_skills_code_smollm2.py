@@ -32,7 +32,7 @@ MAX_TOKENS = 300  # structure, not quality: short replies keep the file fast on 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     settings = Settings(home=tmp_path_factory.mktemp("skills-code-home"), threads=2, parallel=2, context_size=2048)
-    engine = Catalog(settings).load(MODEL, quiet=True)
+    engine = Catalog(settings).load(MODEL)
     yield engine
     engine.close()
 

@@ -38,7 +38,7 @@ LONG = "\n\n".join(
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     settings = Settings(home=tmp_path_factory.mktemp("skills-text-home"), threads=2, parallel=2, context_size=2048)
-    engine = Catalog(settings).load(MODEL, quiet=True)
+    engine = Catalog(settings).load(MODEL)
     yield engine
     engine.close()
 

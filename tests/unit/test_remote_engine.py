@@ -252,7 +252,7 @@ async def test_remote_engine_behind_the_api(tmp_path):
 
 def test_from_settings_finds_the_remote_configuration(tmp_path):
     settings = Settings(home=tmp_path, remotes=[{"name": "distant", "base_url": BASE, "model": "m"}])
-    engine = Catalog(settings).load("distant", quiet=True)
+    engine = Catalog(settings).load("distant")
     assert isinstance(engine, RemoteEngine)
     assert engine.remote_model == "m" and engine.card.base_url == BASE
     engine.close()

@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
+from causerie import text as tt
 from causerie.engines.fake import FakeEngine
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Progress, Result
 from causerie.skills.draft import Draft
 from causerie.skills.improve import Improve
@@ -201,8 +201,9 @@ def test_unfinished_answers_are_cut_back_to_the_last_sentence():
 
 def test_strip_markdown_leaves_plain_text():
     md = "# Titre\n\n**Il était** une *fois* un [chat](http://x).\n\n- un\n- deux"
-    assert tt.strip_markdown(md) == "Titre\n\nIl était une fois un chat.\n\nun\ndeux"
-    assert tt.strip_markdown("Un __mot__ et _un autre_ ; snake_case reste.") == "Un mot et un autre ; snake_case reste."
+    assert tt.strip_markdown(md, pauses=False) == "Titre\n\nIl était une fois un chat.\n\nun\ndeux"
+    plain = tt.strip_markdown("Un __mot__ et _un autre_ ; snake_case reste.", pauses=False)
+    assert plain == "Un mot et un autre ; snake_case reste."
 
 
 def test_html_is_stripped_without_scripts_and_styles():
@@ -499,8 +500,8 @@ def test_unsafe_words_ignore_case_and_accents_but_need_whole_words():
 
 
 def test_strip_markdown_leaves_no_stray_marks() -> None:
-    from causerie.skills.text_tools import strip_markdown
+    from causerie.text import strip_markdown
 
-    text = strip_markdown("#Title\n**The story**\nOnce upon a **time, Pip\n## Chapter 2\nThe end.")
+    text = strip_markdown("#Title\n**The story**\nOnce upon a **time, Pip\n## Chapter 2\nThe end.", pauses=False)
     assert "**" not in text and not any(line.startswith("#") for line in text.splitlines())
     assert "Title" in text and "The story" in text and "Once upon a time, Pip" in text

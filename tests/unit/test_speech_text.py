@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from causerie.speech.markdown import strip_markdown
 from causerie.speech.normalize import normalize
 from causerie.speech.sentences import LINE_PAUSE_MS, MAX_CHARS, PARAGRAPH_PAUSE_MS, SENTENCE_PAUSE_MS, split_sentences
 from causerie.speech.wer import word_error_rate
+from causerie.text.markdown import strip_markdown
 
 
 @pytest.mark.parametrize(("text", "said"), [

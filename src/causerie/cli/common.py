@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from causerie.cli.progress_view import ProgressView
 from causerie.engines.base import Chunk, Engine, GenerationRequest
 from causerie.engines.repetition import RepetitionGuard
 from causerie.errors import CauserieError
@@ -73,15 +74,14 @@ def fail(error: CauserieError, lang: str, code: int = 1) -> NoReturn:
 
 
 def load_engine(settings: Settings, name: str, lang: str) -> Engine:
+    """The catalog's one builder, its progress (joining, hashing, loading) drawn on stderr."""
+    view = ProgressView(err_console)
     try:
-        catalog = Catalog(settings)
-        card = catalog.prepare(catalog.get(name), lang=lang)
-        with err_console.status(t("cli.loading", lang, name=card.name)):
-            from causerie.models.catalog import engine_class
-
-            return engine_class(card.engine).from_settings(card, settings)
+        return Catalog(settings).load(name, lang=lang, progress=view)
     except CauserieError as error:
         fail(error, lang)
+    finally:
+        view.close()
 
 
 def ai_notice(engine: Engine, lang: str) -> str:

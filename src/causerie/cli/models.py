@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from causerie.cli.common import fail, print_table, state
+from causerie.cli.progress_view import ProgressView
 from causerie.errors import CauserieError
 from causerie.i18n import t
 from causerie.models.assembly import VerificationRecord, assembled_path, locate_part
@@ -89,12 +90,20 @@ def install_card(catalog: Catalog, card: ModelCard, lang: str) -> ModelCard:
         folder = catalog.settings.models_dir / f".download-{card.name}"
         console.print(t("install.downloading", lang, name=card.name, count=len(card.parts), folder=folder),
                       soft_wrap=True)  # paths and commands stay whole, to be copied
-        download_and_assemble(card, catalog.settings.models_dir, lang=lang)
+        view = ProgressView(console)
+        try:
+            download_and_assemble(card, catalog.settings.models_dir, lang=lang, progress=view)
+        finally:
+            view.close()
         console.print(t("install.kept", lang, count=len(card.parts), size=human_size(card.size_bytes)), soft_wrap=True)
     elif not catalog.is_installed(card):
         console.print(t("install.running", lang, name=card.name, count=len(card.parts)), soft_wrap=True)
         pip_install(card)
-    return catalog.prepare(card, lang=lang)
+    view = ProgressView(console)
+    try:
+        return catalog.prepare(card, lang=lang, progress=view)
+    finally:
+        view.close()
 
 
 def parts_in_venv(catalog: Catalog, card: ModelCard) -> bool:

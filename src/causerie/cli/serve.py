@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from causerie.cli.common import err_console, fail, fail_text, state
+from causerie.cli.progress_view import ProgressView
 from causerie.engines.pool import EnginePool
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -40,7 +41,11 @@ def register(app: typer.Typer, lang: str) -> None:
                 fail_text(t("cli.serve.insecure", lang_, host=settings.host), code=2)
             err_console.print(f"[yellow]{t('cli.serve.insecure', lang_, host=settings.host)}[/]")
         try:
-            pool = EnginePool.load(settings, lang=lang_, quiet=False)
+            view = ProgressView(err_console)
+            try:
+                pool = EnginePool.load(settings, lang=lang_, progress=view)
+            finally:
+                view.close()
         except CauserieError as error:
             fail(error, lang_)
         err_console.print(t("cli.serve.listening", lang_, model=pool.default, host=settings.host, port=settings.port))

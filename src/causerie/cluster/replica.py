@@ -31,7 +31,7 @@ def build_engine(card: ModelCard, settings: Settings, engine_kwargs: dict[str, A
     cls = engine_class(card.engine)
     if engine_kwargs is not None:
         return cls(card, **engine_kwargs)
-    return cls.from_settings(Catalog(settings).prepare(card, quiet=True), settings)
+    return cls.from_settings(Catalog(settings).prepare(card), settings)
 
 
 class EngineReplica:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from causerie.engines.base import Engine
 from causerie.errors import InvalidRequest, UnknownModel
+from causerie.models.progress import ProgressFn, silent
 from causerie.settings import Settings
 
 
@@ -13,7 +14,7 @@ class EnginePool:
         self.default = default or (engines[0].name if engines else None)
 
     @classmethod
-    def load(cls, settings: Settings, *, lang: str | None = None, quiet: bool = True) -> EnginePool:
+    def load(cls, settings: Settings, *, lang: str | None = None, progress: ProgressFn = silent) -> EnginePool:
         """The default model, plus every configured remote model (they cost only a client each)."""
         from causerie.models.catalog import Catalog
 
@@ -21,8 +22,8 @@ class EnginePool:
         if settings.replicas:  # only then is Ray imported
             engines = [catalog.load_replicated(settings.model)]
         else:
-            engines = [catalog.load(settings.model, lang=lang, quiet=quiet)]
-        engines += [catalog.load(r.name, lang=lang, quiet=quiet) for r in settings.remotes
+            engines = [catalog.load(settings.model, lang=lang, progress=progress)]
+        engines += [catalog.load(r.name, lang=lang, progress=progress) for r in settings.remotes
                     if r.name != engines[0].name]
         return cls(engines, default=engines[0].name)
 

@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-
 from causerie.errors import IntegrityError, ModelError
 from causerie.i18n import t
 from causerie.models.card import ModelCard, PackagePart
+from causerie.models.progress import ProgressFn, silent
 
 BLOCK = 8 * 1024 * 1024
 GGUF_MAGIC = b"GGUF"
@@ -83,39 +81,27 @@ def assembled_path(card: ModelCard, models_dir: Path) -> Path:
     return models_dir / card.name / (card.filename or f"{card.name}.gguf")
 
 
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=quiet,
-    )
-
-
-def _copy_hashing(sources: Iterable[Piece], target: Path | None, description: str, quiet: bool) -> tuple[str, int]:
-    """Stream `sources` (into `target` if given) and return the SHA-256 and byte count of the whole."""
+def _copy_hashing(sources: Iterable[Piece], target: Path | None, description: str,
+                  progress: ProgressFn) -> tuple[str, int]:
+    """Stream `sources` (into `target` if given) and return the SHA-256 and byte count of the whole; bytes
+    done are reported to `progress` as they go (the CLI draws a bar from them)."""
     sources = list(sources)
-    digest, total = hashlib.sha256(), 0
+    digest, done, size = hashlib.sha256(), 0, sum(p.size() for p in sources)
     out = open(target, "wb") if target else None  # noqa: SIM115 - closed below, shared by the loop
+    progress(description, 0, size)
     try:
-        with _progress(quiet) as progress:
-            task = progress.add_task(description, total=sum(p.size() for p in sources))
-            for source in sources:
-                with source.open() as handle:
-                    while block := handle.read(BLOCK):
-                        digest.update(block)
-                        if out:
-                            out.write(block)
-                        total += len(block)
-                        progress.advance(task, len(block))
+        for source in sources:
+            with source.open() as handle:
+                while block := handle.read(BLOCK):
+                    digest.update(block)
+                    if out:
+                        out.write(block)
+                    done += len(block)
+                    progress(description, done, size)
     finally:
         if out:
             out.close()
-    return digest.hexdigest(), total
+    return digest.hexdigest(), done
 
 
 class VerificationRecord:
@@ -157,12 +143,12 @@ def _check(card: ModelCard, sha: str, size: int) -> None:
         raise IntegrityError("model.hash_mismatch", name=card.name, actual=sha, expected=card.sha256)
 
 
-def _assemble(card: ModelCard, parts: list[Piece], target: Path, lang: str | None, quiet: bool) -> str:
+def _assemble(card: ModelCard, parts: list[Piece], target: Path, lang: str | None, progress: ProgressFn) -> str:
     """Join parts into `target` atomically; a mismatch leaves nothing behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
-        sha, size = _copy_hashing(parts, partial, t("assembly.joining", lang, name=card.name), quiet)
+        sha, size = _copy_hashing(parts, partial, t("assembly.joining", lang, name=card.name), progress)
         _check(card, sha, size)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -197,7 +183,7 @@ def is_assembled(card: ModelCard, models_dir: Path) -> bool:
 
 
 def ensure_verified(card: ModelCard, models_dir: Path, *, wheels: Wheels | None = None, lang: str | None = None,
-                    quiet: bool = False) -> Path:
+                    progress: ProgressFn = silent) -> Path:
     """The verified model file for a packaged model: assembled if needed, refused on any mismatch.
 
     A single-part model is verified in place; a multi-part one is joined into `models_dir`, with its
@@ -208,20 +194,21 @@ def ensure_verified(card: ModelCard, models_dir: Path, *, wheels: Wheels | None 
     if len(card.parts) == 1:
         target = locate_part(card, card.parts[0])
         if not (card.sha256 and record.known_sha(target) == card.sha256):
-            sha, size = _copy_hashing([Piece(target)], None, t("assembly.hashing", lang, name=card.name), quiet)
+            sha, size = _copy_hashing([Piece(target)], None, t("assembly.hashing", lang, name=card.name), progress)
             _check(card, sha, size)
             record.remember(target, sha)
         return target
     target = assembled_path(card, models_dir)
     if not is_assembled(card, models_dir):
         pieces = [piece_of(card, part, wheels) for part in card.parts]
-        record.remember(target, _assemble(card, pieces, target, lang, quiet))
+        record.remember(target, _assemble(card, pieces, target, lang, progress))
     if card.companions:
         place_companions(card, target.parent, wheels)
     return target
 
 
-def fingerprint_local_file(path: Path, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> str:
+def fingerprint_local_file(path: Path, models_dir: Path, *, lang: str | None = None,
+                           progress: ProgressFn = silent) -> str:
     """SHA-256 of a user-given GGUF (cached like the bundled ones); refuses files that are not GGUF."""
     if not path.is_file():
         raise ModelError("model.path_missing", path=path)
@@ -231,12 +218,13 @@ def fingerprint_local_file(path: Path, models_dir: Path, *, lang: str | None = N
     record = VerificationRecord(models_dir)
     if sha := record.known_sha(path):
         return sha
-    sha, _ = _copy_hashing([Piece(path)], None, t("assembly.hashing", lang, name=path.name), quiet)
+    sha, _ = _copy_hashing([Piece(path)], None, t("assembly.hashing", lang, name=path.name), progress)
     record.remember(path, sha)
     return sha
 
 
-def verified_card(card: ModelCard, models_dir: Path, *, lang: str | None = None, quiet: bool = False) -> ModelCard:
+def verified_card(card: ModelCard, models_dir: Path, *, lang: str | None = None,
+                  progress: ProgressFn = silent) -> ModelCard:
     """A copy of `card` whose `path` is a verified file, ready to load."""
-    path = ensure_verified(card, models_dir, lang=lang, quiet=quiet)
+    path = ensure_verified(card, models_dir, lang=lang, progress=progress)
     return card.model_copy(update={"path": str(path), "verified": True})

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from causerie.engines.base import Engine
 from causerie.errors import CauserieError, ClusterError, ModelError, UnknownChatModel
+from causerie.i18n import t
 from causerie.models.assembly import fingerprint_local_file, is_assembled, locate_part, verified_card
 from causerie.models.card import ModelCard
+from causerie.models.progress import ProgressFn, silent
 from causerie.settings import Settings
 
 ENGINE_GROUP = "causerie.engines"
@@ -89,18 +91,24 @@ class Catalog:
             return False
         return True
 
-    def prepare(self, card: ModelCard, *, lang: str | None = None, quiet: bool = False) -> ModelCard:
+    def prepare(self, card: ModelCard, *, lang: str | None = None, progress: ProgressFn = silent) -> ModelCard:
         """A card ready to load: packaged files assembled and verified, local files fingerprinted."""
         if card.parts:
-            return verified_card(card, self.settings.models_dir, lang=lang, quiet=quiet)
+            return verified_card(card, self.settings.models_dir, lang=lang, progress=progress)
         if card.engine == "local" and card.path:
-            sha = fingerprint_local_file(Path(card.path), self.settings.models_dir, lang=lang, quiet=quiet)
+            sha = fingerprint_local_file(Path(card.path), self.settings.models_dir, lang=lang, progress=progress)
             return card.model_copy(update={"sha256": sha, "size_bytes": Path(card.path).stat().st_size})
         return card
 
-    def load(self, name: str, *, lang: str | None = None, quiet: bool = False) -> Engine:
-        card = self.prepare(self.get(name), lang=lang, quiet=quiet)
-        return engine_class(card.engine).from_settings(card, self.settings)
+    def load(self, name: str, *, lang: str | None = None, progress: ProgressFn = silent) -> Engine:
+        """The one way an engine is built: the card prepared (joined, verified), then the engine started,
+        each step told to `progress` (loading is a wait of unknown length)."""
+        card = self.prepare(self.get(name), lang=lang, progress=progress)
+        loading = t("cli.loading", lang, name=card.name)
+        progress(loading, 0, None)
+        engine = engine_class(card.engine).from_settings(card, self.settings)
+        progress(loading, 1, 1)
+        return engine
 
     def load_replicated(self, name: str) -> Engine:
         """`name` served by `settings.replicas` replicas on Ray Serve (the `cluster` engine). Each replica

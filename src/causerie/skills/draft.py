@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from causerie import text as tt
 from causerie.errors import InvalidRequest
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Event, Result, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.face import FieldFace, SkillFace, View
 

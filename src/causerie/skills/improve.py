@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from causerie import text as tt
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.face import FieldFace, SkillFace, View
 

@@ -17,9 +17,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from causerie import text as tt
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput
 from causerie.skills.face import FieldFace, SkillFace, View
 
@@ -49,11 +49,11 @@ def split_title(lines: list[str]) -> tuple[str | None, list[str]]:
         if not line.strip():
             continue
         if _TITLE_ALONE.match(line) and n + 1 < len(lines) and lines[n + 1].strip():
-            return tt.strip_markdown(lines[n + 1]).strip(" \"«»<>"), lines[n + 2:]
+            return tt.strip_markdown(lines[n + 1], pauses=False).strip(" \"«»<>"), lines[n + 2:]
         match = _TITLE.match(line) or _HEADING.match(line)
         if match:
             found = next(group for group in match.groups() if group)
-            return tt.strip_markdown(found).strip(" \"«»<>"), lines[n + 1:]
+            return tt.strip_markdown(found, pauses=False).strip(" \"«»<>"), lines[n + 1:]
         break
     return None, lines
 
@@ -229,7 +229,7 @@ class Story(Skill):
 
     def postprocess(self, text: str, data: StoryInput) -> StoryOutput:
         title, lines = split_title(tt.clean_reply(text).splitlines())
-        text = tt.trim_unfinished(tt.strip_markdown("\n".join(lines)))
+        text = tt.trim_unfinished(tt.strip_markdown("\n".join(lines), pauses=False))
         return StoryOutput(title=title or self.default_title(data), text=text, lang=data.lang or self.lang)
 
     def default_title(self, data: StoryInput) -> str:

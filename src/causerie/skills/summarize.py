@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from causerie import text as tt
 from causerie.errors import InvalidRequest
 from causerie.i18n import number, t
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.face import FieldFace, SkillFace
 

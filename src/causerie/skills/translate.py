@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from pydantic import Field, field_validator
 
+from causerie import text as tt
 from causerie.errors import InvalidRequest
 from causerie.i18n import t
-from causerie.skills import text_tools as tt
 from causerie.skills.base import Delta, Event, Progress, Result, Skill, SkillInput, SkillOutput, Text
 from causerie.skills.face import FieldFace, SkillFace, View
 

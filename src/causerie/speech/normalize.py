@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from num2words import num2words
 
-from causerie.speech.markdown import strip_markdown
+from causerie.text.markdown import strip_markdown
 
 MONTHS = {
     "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

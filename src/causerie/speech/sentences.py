@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from causerie.text.chunks import split_sentences as sentences_of
+
 MAX_CHARS = 300
 SENTENCE_PAUSE_MS = 250
 LINE_PAUSE_MS = 400
 PARAGRAPH_PAUSE_MS = 650
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-# Not before a lower-case word: « Où vas-tu ? demanda le hibou » is one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)(?![a-zà-öø-ÿœæ])")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 _SOFT_BREAK = re.compile(r"(?<![.!?…:;])[ \t]*\n[ \t]*(?=\S)")
 
@@ -62,7 +62,7 @@ def split_sentences(text: str, limit: int = MAX_CHARS) -> list[Sentence]:
         paragraph = _SOFT_BREAK.sub(" ", paragraph)
         lines = [line.strip() for line in paragraph.split("\n") if _speakable(line)]
         for line_index, line in enumerate(lines):
-            pieces = [piece for sentence in _SENTENCE_END.split(line) for piece in _cut(sentence, limit)]
+            pieces = [piece for sentence in sentences_of(line) for piece in _cut(sentence, limit)]
             pieces = [piece for piece in pieces if _speakable(piece)]
             for index, piece in enumerate(pieces):
                 last_of_line = index == len(pieces) - 1

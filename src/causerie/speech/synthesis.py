@@ -44,7 +44,7 @@ class SpeechPlan:
 
 def text_language(text: str, fallback: str) -> str:
     """'fr' or 'en' for `text`; `fallback` when it is neither or too short to tell."""
-    from causerie.skills.text_tools import detect_language  # lingua: loaded only when a voice leaves it open
+    from causerie.text import detect_language  # lingua: loaded only when a voice leaves it open
 
     found = detect_language(text[:DETECT_CHARS])
     return found if found in LANGUAGES else fallback

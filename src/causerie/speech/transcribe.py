@@ -90,7 +90,7 @@ class Transcriber:
         """The verified card (assembling the model on first use); raises ModelError if not installed."""
         if self._card is None:
             catalog = Catalog(self.settings)
-            self._card = catalog.prepare(catalog.get(self.name), quiet=True)
+            self._card = catalog.prepare(catalog.get(self.name))
         return self._card
 
     def model(self) -> WhisperModel:

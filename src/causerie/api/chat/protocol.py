@@ -17,7 +17,9 @@ from causerie.api.common import (
     TokenCount,
     TopK,
     UsageInfo,
+    stop_list,
 )
+from causerie.engines.base import GenerationRequest
 
 
 class TextPart(BaseModel):
@@ -68,6 +70,17 @@ class ChatCompletionRequest(BaseModel):
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension
     min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
+
+    def to_generation_request(self, default_max_tokens: int) -> GenerationRequest:
+        """The engine's request, as vLLM's `to_sampling_params`: the one place these fields meet the engine."""
+        return GenerationRequest(
+            messages=[message.for_engine() for message in self.messages],
+            max_tokens=self.max_completion_tokens or self.max_tokens or default_max_tokens,
+            temperature=self.temperature, top_p=self.top_p, top_k=self.top_k, min_p=self.min_p,
+            frequency_penalty=self.frequency_penalty, presence_penalty=self.presence_penalty,
+            stop=stop_list(self.stop), seed=self.seed, n=self.n,
+            response_format=self.response_format.for_engine() if self.response_format else None,
+        )
 
 
 class AssistantMessage(BaseModel):

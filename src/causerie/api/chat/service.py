@@ -14,7 +14,7 @@ from causerie.api.chat.protocol import (
     ChunkChoice,
     Delta,
 )
-from causerie.api.common import ModelFacts, UsageInfo, stop_list
+from causerie.api.common import ModelFacts, UsageInfo
 from causerie.api.generation import Generation, check_capabilities, collect, event_stream, new_id
 from causerie.api.metrics import Metrics
 from causerie.engines.base import Chunk, Engine, GenerationRequest
@@ -31,14 +31,7 @@ class ChatService:
         self.pool, self.metrics, self.settings = pool, metrics, settings
 
     def generation_request(self, body: ChatCompletionRequest) -> GenerationRequest:
-        return GenerationRequest(
-            messages=[message.for_engine() for message in body.messages],
-            max_tokens=body.max_completion_tokens or body.max_tokens or self.settings.max_tokens_default,
-            temperature=body.temperature, top_p=body.top_p, top_k=body.top_k, min_p=body.min_p,
-            frequency_penalty=body.frequency_penalty,
-            presence_penalty=body.presence_penalty, stop=stop_list(body.stop), seed=body.seed, n=body.n,
-            response_format=body.response_format.for_engine() if body.response_format else None,
-        )
+        return body.to_generation_request(self.settings.max_tokens_default)
 
     async def create(
         self, body: ChatCompletionRequest, on_error: Callable[[Exception], bytes]

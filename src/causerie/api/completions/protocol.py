@@ -16,7 +16,9 @@ from causerie.api.common import (
     TokenCount,
     TopK,
     UsageInfo,
+    stop_list,
 )
+from causerie.engines.base import GenerationRequest
 
 
 class CompletionRequest(BaseModel):
@@ -43,6 +45,14 @@ class CompletionRequest(BaseModel):
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension
     min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
+
+    def to_generation_request(self, prompt: str) -> GenerationRequest:
+        """The engine's request for `prompt` (the one prompt the list may hold)."""
+        return GenerationRequest(
+            prompt=prompt, max_tokens=self.max_tokens, temperature=self.temperature, top_p=self.top_p,
+            top_k=self.top_k, min_p=self.min_p, frequency_penalty=self.frequency_penalty,
+            presence_penalty=self.presence_penalty, stop=stop_list(self.stop), seed=self.seed, n=self.n,
+        )
 
 
 class CompletionChoice(BaseModel):

@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from causerie.api.chat.service import fingerprint
-from causerie.api.common import ModelFacts, UsageInfo, stop_list
+from causerie.api.common import ModelFacts, UsageInfo
 from causerie.api.completions.protocol import Completion, CompletionChoice, CompletionRequest
 from causerie.api.generation import Generation, check_capabilities, collect, event_stream, new_id
 from causerie.api.metrics import Metrics
@@ -32,12 +32,7 @@ class CompletionService:
         if body.suffix:
             raise InvalidRequest("api.unsupported", param="suffix", field="suffix", value="…",
                                  hint="Fill-in-the-middle is not supported.")
-        return GenerationRequest(
-            prompt=self.prompt_text(body), max_tokens=body.max_tokens, temperature=body.temperature,
-            top_p=body.top_p, top_k=body.top_k, min_p=body.min_p, frequency_penalty=body.frequency_penalty,
-            presence_penalty=body.presence_penalty,
-            stop=stop_list(body.stop), seed=body.seed, n=body.n,
-        )
+        return body.to_generation_request(self.prompt_text(body))
 
     async def create(self, body: CompletionRequest, on_error: Callable[[Exception], bytes]
                      ) -> Completion | AsyncIterator[bytes]:

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from causerie.api.common import ModelFacts, Seed, StopField, TokenCount
+from causerie.api.common import ModelFacts, Seed, StopField, TokenCount, stop_list
+from causerie.engines.base import GenerationRequest
 from causerie.store.records import ConversationRecord, FeedbackRecord, MessageRecord, SearchHit
 
 
@@ -35,6 +36,12 @@ class MessageCreate(BaseModel):
     max_tokens: TokenCount | None = None
     seed: Seed | None = None
     stop: StopField = None
+
+    def to_generation_request(self, messages: list[dict[str, str]], default_max_tokens: int) -> GenerationRequest:
+        """The engine's request for this question, after `messages` (the conversation, trimmed)."""
+        return GenerationRequest(messages=messages, max_tokens=self.max_tokens or default_max_tokens,
+                                 temperature=self.temperature, top_p=self.top_p, stop=stop_list(self.stop),
+                                 seed=self.seed)
 
 
 class FeedbackCreate(BaseModel):

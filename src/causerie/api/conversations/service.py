@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import anyio
 
 from causerie.api.auth import LOCAL_USER, Principal
-from causerie.api.common import ModelFacts, stop_list
+from causerie.api.common import ModelFacts
 from causerie.api.conversations.exchange import (
     AnswerRecorder,
     ExchangeStream,
@@ -41,7 +41,7 @@ from causerie.api.conversations.protocol import (
 from causerie.api.generation import Generation, check_capabilities
 from causerie.api.metrics import Metrics
 from causerie.conversations.prompt import fitting_messages, title_from
-from causerie.engines.base import Engine, GenerationRequest
+from causerie.engines.base import Engine
 from causerie.engines.pool import EnginePool
 from causerie.errors import CauserieError, InvalidRequest, PayloadTooLarge
 from causerie.settings import Settings
@@ -163,11 +163,6 @@ class ConversationService:
         return UserDeleted(user=principal.user_name, conversations=owned, account_deleted=True)
 
     # --- an exchange ---
-    def _request(self, body: MessageCreate, messages: list[dict[str, str]]) -> GenerationRequest:
-        return GenerationRequest(messages=messages, max_tokens=body.max_tokens or self.settings.max_tokens_default,
-                                 temperature=body.temperature, top_p=body.top_p, stop=stop_list(body.stop),
-                                 seed=body.seed)
-
     async def post_message(self, principal: Principal, conversation_id: str, body: MessageCreate,
                            on_error: Callable[[Exception], bytes]) -> Exchange | AsyncIterator[bytes]:
         check_text(body.content, "content", self.settings.max_message_chars)
@@ -200,8 +195,9 @@ class ConversationService:
         """Under the conversation's lock: read the history, store the question, start the engine."""
         detail = await self._call(store.get_conversation, user_id, conversation_id)
         engine = self.pool.get(body.model or detail.conversation.model)
-        request = self._request(body, fitting_messages(engine, detail.conversation.system_prompt, detail.messages,
-                                                      body.content))
+        request = body.to_generation_request(
+            fitting_messages(engine, detail.conversation.system_prompt, detail.messages, body.content),
+            self.settings.max_tokens_default)
         check_capabilities(engine, request)
         question, answer = await self._call(store.begin_exchange, user_id, conversation_id, body.content,
                                             model=engine.name, model_sha256=engine.card.sha256,
