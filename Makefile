@@ -45,6 +45,8 @@ system-deps:
 		echo "chromium not installed: the web chat's browser tests will be skipped"
 
 test: $(VENV)/.installed system-deps
+	# Types first (a minute at most): the modules pyproject.toml's [tool.mypy] does not exempt must pass.
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install-model
