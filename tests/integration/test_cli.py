@@ -119,7 +119,9 @@ def test_chat_driven_by_piped_stdin(home: Path) -> None:
     assert MODEL in out  # the welcome line
     assert "System prompt set." in out
     assert "Conversation cleared." in out
-    assert out.rstrip().endswith("Goodbye!")
+    # Goodbye, then where the conversation was saved (the one after /reset: the web chat lists both)
+    assert out.rstrip().endswith("or in the web chat.") and "Goodbye!" in out
+    assert "causerie chat --conversation" in out
 
 
 def test_chat_ends_at_end_of_input(home: Path) -> None:

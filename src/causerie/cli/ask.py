@@ -12,11 +12,13 @@ from causerie.cli.common import (
     ai_notice,
     answer_cap,
     err_console,
+    exit_interrupted,
     fail,
     fail_text,
     load_engine,
+    localized,
     read_stdin,
-    state,
+    session,
     stop_notice,
     stream_text,
 )
@@ -54,45 +56,44 @@ def _run(engine: Engine, request: GenerationRequest, quiet: bool) -> tuple[str, 
     return "".join(parts), usage, finish
 
 
+def ask(
+    ctx: typer.Context,
+    prompt: str = typer.Argument(None, help="cli.opt.question"),
+    model: str = typer.Option(None, "--model", "-m", help="cli.opt.model"),
+    system: str = typer.Option(None, "--system", "-s", help="cli.opt.system"),
+    temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
+                                      help="cli.opt.temperature"),
+    max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1, help="cli.opt.max_tokens"),
+    seed: int = typer.Option(None, "--seed", help="cli.opt.seed"),
+    as_json: bool = typer.Option(False, "--json", help="cli.opt.ask_json"),
+) -> None:
+    settings, lang_ = session(ctx, model=model)
+    question = question_text(prompt, read_stdin())
+    if not question.strip():
+        fail_text(t("cli.no_prompt", lang_), code=2)
+    engine = load_engine(settings, settings.model, lang_)
+    messages = build_messages(question, default_system(system, lang_))
+    request = GenerationRequest(messages=messages, temperature=temperature,
+                                max_tokens=answer_cap(settings, max_tokens), seed=seed)
+    try:
+        text, usage, finish = _run(engine, request, quiet=as_json)
+    except KeyboardInterrupt:
+        exit_interrupted(lang_)
+    except CauserieError as error:
+        fail(error, lang_)
+    finally:
+        engine.close()
+    if as_json:
+        print(json.dumps({"model": engine.name, "content": text, "finish_reason": finish,
+                          "usage": vars(usage) | {"total_tokens": usage.total_tokens},
+                          "card": engine.card.public()}, ensure_ascii=False))
+    else:
+        print(flush=True)
+        notice = stop_notice(finish, request.max_tokens, lang_)
+        if notice:
+            err_console.print(notice, style="yellow", markup=False, highlight=False)
+        err_console.print(f"[dim]{ai_notice(engine, lang_)}[/]", highlight=False)
+
+
 def register(app: typer.Typer, lang: str) -> None:
-    @app.command(help=t("cli.help.ask", lang))
-    def ask(
-        ctx: typer.Context,
-        prompt: str = typer.Argument(None, help=t("cli.opt.question", lang)),
-        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
-        system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
-        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
-                                          help=t("cli.opt.temperature", lang)),
-        max_tokens: int = typer.Option(None, "--max-tokens", "-n", min=1, help=t("cli.opt.max_tokens", lang)),
-        seed: int = typer.Option(None, "--seed", help=t("cli.opt.seed", lang)),
-        as_json: bool = typer.Option(False, "--json", help=t("cli.opt.ask_json", lang)),
-    ) -> None:
-        st = state(ctx)
-        settings = st.settings(model=model)
-        lang_ = st.language(settings)
-        question = question_text(prompt, read_stdin())
-        if not question.strip():
-            fail_text(t("cli.no_prompt", lang_), code=2)
-        engine = load_engine(settings, settings.model, lang_)
-        messages = build_messages(question, default_system(system, lang_))
-        request = GenerationRequest(messages=messages, temperature=temperature,
-                                    max_tokens=answer_cap(settings, max_tokens), seed=seed)
-        try:
-            text, usage, finish = _run(engine, request, quiet=as_json)
-        except KeyboardInterrupt:
-            err_console.print(f"\n{t('cli.interrupted', lang_)}", markup=False)
-            raise typer.Exit(130) from None
-        except CauserieError as error:
-            fail(error, lang_)
-        finally:
-            engine.close()
-        if as_json:
-            print(json.dumps({"model": engine.name, "content": text, "finish_reason": finish,
-                              "usage": vars(usage) | {"total_tokens": usage.total_tokens},
-                              "card": engine.card.public()}, ensure_ascii=False))
-        else:
-            print(flush=True)
-            notice = stop_notice(finish, request.max_tokens, lang_)
-            if notice:
-                err_console.print(notice, style="yellow", markup=False, highlight=False)
-            err_console.print(f"[dim]{ai_notice(engine, lang_)}[/]", highlight=False)
+    app.command(help=t("cli.help.ask", lang))(localized(ask, lang))

@@ -14,7 +14,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from causerie.cli.ask import default_system
-from causerie.cli.common import ai_notice, answer_cap, err_console, fail, load_engine, state, stop_notice, stream_text
+from causerie.cli.common import (
+    ai_notice,
+    answer_cap,
+    err_console,
+    fail,
+    load_engine,
+    localized,
+    session,
+    stop_notice,
+    stream_text,
+)
 from causerie.cli.meter import Meter, MeteredEngine
 from causerie.cli.skill_runner import main_text, show_events, show_output
 from causerie.conversations.stored import StoredChat
@@ -282,34 +292,34 @@ def replay(session: ChatSession) -> None:
         console.print(f"[dim]{escape(label)} › {escape(message.content)}[/]")
 
 
+def chat(
+    ctx: typer.Context,
+    model: str = typer.Option(None, "--model", "-m", help="cli.opt.model"),
+    system: str = typer.Option(None, "--system", "-s", help="cli.opt.system"),
+    temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
+                                      help="cli.opt.temperature"),
+    latest: bool = typer.Option(False, "--continue", "-c", help="cli.opt.chat_continue"),
+    conversation: str = typer.Option(None, "--conversation", help="cli.opt.chat_conversation"),
+    no_save: bool = typer.Option(False, "--no-save", help="cli.opt.chat_no_save"),
+) -> None:
+    settings, lang_ = session(ctx, model=model)
+    resumed = bool(latest or conversation)
+    stored = None if no_save and not resumed else open_conversation(
+        settings, lang_, model=settings.model, system=default_system(system, lang_) if not resumed else system,
+        resume=conversation, latest=latest)
+    with typed_ahead_kept() as typed:  # what the user types while the model loads is kept
+        engine = load_engine(settings, settings.model, lang_)
+    chat_session = ChatSession(engine, settings, lang_, default_system(system, lang_) if not resumed else system,
+                          temperature, stored=stored)
+    try:
+        repl(chat_session, typed.lines, resumed=resumed)
+    finally:
+        chat_session.engine.close()
+        if chat_session.stored is not None:
+            if chat_session.stored.id is not None:
+                console.print(t("cli.chat.saved", lang_, id=chat_session.stored.id), markup=False, soft_wrap=True)
+            chat_session.stored.store.close()
+
+
 def register(app: typer.Typer, lang: str) -> None:
-    @app.command(help=t("cli.help.chat", lang))
-    def chat(
-        ctx: typer.Context,
-        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
-        system: str = typer.Option(None, "--system", "-s", help=t("cli.opt.system", lang)),
-        temperature: float = typer.Option(None, "--temperature", "-t", min=0, max=2,
-                                          help=t("cli.opt.temperature", lang)),
-        latest: bool = typer.Option(False, "--continue", "-c", help=t("cli.opt.chat_continue", lang)),
-        conversation: str = typer.Option(None, "--conversation", help=t("cli.opt.chat_conversation", lang)),
-        no_save: bool = typer.Option(False, "--no-save", help=t("cli.opt.chat_no_save", lang)),
-    ) -> None:
-        st = state(ctx)
-        settings = st.settings(model=model)
-        lang_ = st.language(settings)
-        resumed = bool(latest or conversation)
-        stored = None if no_save and not resumed else open_conversation(
-            settings, lang_, model=settings.model, system=default_system(system, lang_) if not resumed else system,
-            resume=conversation, latest=latest)
-        with typed_ahead_kept() as typed:  # what the user types while the model loads is kept
-            engine = load_engine(settings, settings.model, lang_)
-        session = ChatSession(engine, settings, lang_, default_system(system, lang_) if not resumed else system,
-                              temperature, stored=stored)
-        try:
-            repl(session, typed.lines, resumed=resumed)
-        finally:
-            session.engine.close()
-            if session.stored is not None:
-                if session.stored.id is not None:
-                    console.print(t("cli.chat.saved", lang_, id=session.stored.id), markup=False, soft_wrap=True)
-                session.stored.store.close()
+    app.command(help=t("cli.help.chat", lang))(localized(chat, lang))

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from causerie.cli.common import fail_text, state
+from causerie.cli.common import add_group, fail_text, session
 from causerie.i18n import t
 
 console = Console(highlight=False)
@@ -59,21 +59,20 @@ def render(models: dict[str, dict[str, Any]], lang: str) -> None:
         console.print(table)
 
 
-def register(app: typer.Typer, lang: str) -> None:
-    cluster_app = typer.Typer(help=t("cli.help.cluster", lang), no_args_is_help=True)
-    app.add_typer(cluster_app, name="cluster")
+def status(ctx: typer.Context, url: str = typer.Option(None, "--url", help="cli.opt.server_url"),
+           as_json: bool = typer.Option(False, "--json", help="cli.opt.json")) -> None:
+    settings, lang_ = session(ctx)
+    url = url or f"http://{settings.host}:{settings.port}"
+    models = clustered(fetch_health(url, lang_))
+    if as_json:
+        print(json.dumps({"url": url, "models": models}, indent=1))
+        return
+    if not models:
+        fail_text(t("cluster.status.none", lang_, url=url))
+    render(models, lang_)
 
-    @cluster_app.command("status", help=t("cli.help.cluster_status", lang))
-    def status(ctx: typer.Context, url: str = typer.Option(None, "--url", help=t("cli.opt.server_url", lang)),
-               as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        url = url or f"http://{settings.host}:{settings.port}"
-        models = clustered(fetch_health(url, lang_))
-        if as_json:
-            print(json.dumps({"url": url, "models": models}, indent=1))
-            return
-        if not models:
-            fail_text(t("cluster.status.none", lang_, url=url))
-        render(models, lang_)
+
+def register(app: typer.Typer, lang: str) -> None:
+    add_group(app, "cluster", "cli.help.cluster", {
+        "status": (status, "cli.help.cluster_status"),
+    }, lang)

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.models import ParameterInfo
 
 from causerie.cli.progress_view import ProgressView
 from causerie.engines.base import Chunk, Engine, GenerationRequest
 from causerie.engines.repetition import RepetitionGuard
 from causerie.errors import CauserieError
 from causerie.i18n import resolve_lang, t
+from causerie.i18n.messages import MESSAGES
 from causerie.models.catalog import Catalog
 from causerie.settings import Settings, load_settings
 
@@ -60,6 +65,56 @@ class State:
 
 def state(ctx: typer.Context) -> State:
     return ctx.obj if isinstance(ctx.obj, State) else State()
+
+
+def session(ctx: typer.Context, **overrides: object) -> tuple[Settings, str]:
+    """(settings, language) of this run: the one line every command starts with."""
+    st = state(ctx)
+    settings = st.settings(**overrides)
+    return settings, st.language(settings)
+
+
+def add_group(app: typer.Typer, name: str, help_key: str, commands: dict[str, tuple[Callable[..., Any], str]],
+              lang: str) -> typer.Typer:
+    """A command group (`causerie keys …`): its help, then its commands, each in the session's language."""
+    group = typer.Typer(help=t(help_key, lang), no_args_is_help=True)
+    app.add_typer(group, name=name)
+    add_commands(group, commands, lang)
+    return group
+
+
+def add_commands(group: typer.Typer, commands: dict[str, tuple[Callable[..., Any], str]], lang: str) -> None:
+    """Attach `{name: (command, help key)}` to `group`, each in the session's language."""
+    for name, (command, help_key) in commands.items():
+        group.command(name, help=t(help_key, lang))(localized(command, lang))
+
+
+def exit_interrupted(lang: str) -> NoReturn:
+    """Ctrl-C: say so, and leave with the shell's code for an interrupted command."""
+    err_console.print(f"\n{t('cli.interrupted', lang)}", markup=False)
+    raise typer.Exit(130)
+
+
+def localized(command: Callable[..., Any], lang: str) -> Callable[..., Any]:
+    """`command`, a plain module-level function whose options and arguments name their help by catalogue
+    key (`help="cli.opt.json"`), with those helps in `lang`. A command is declared once, at module level;
+    `register(app, lang)` only attaches it in the session's language."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters = []
+    for parameter in signature.parameters.values():
+        info = parameter.default
+        if isinstance(info, ParameterInfo) and isinstance(info.help, str) and info.help in MESSAGES:
+            info = copy.copy(info)
+            info.help = t(info.help, lang)
+            parameter = parameter.replace(default=info)
+        parameters.append(parameter)
+
+    @functools.wraps(command)
+    def in_language(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)
+
+    in_language.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return in_language
 
 
 def fail_text(message: str, code: int = 1) -> NoReturn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from causerie.cli.common import fail, load_engine, state
+from causerie.cli.common import add_group, fail, load_engine, session, state
 from causerie.errors import CauserieError, InvalidRequest
 from causerie.eval.data import Split
 from causerie.eval.runner import Runner, RunSpec, RunState, planned_rows, read_cache
@@ -84,90 +85,89 @@ def show_summary(summary: dict, folder: Path, lang: str) -> None:
     console.print(t("eval.saved", lang, path=folder))
 
 
+def run(
+    ctx: typer.Context,
+    task_name: str = typer.Argument(..., metavar="TASK", help=", ".join(TASKS)),
+    data: Path = typer.Option(None, "--data", help="cli.opt.eval_data"),
+    split: str = typer.Option("dev", "--split", help="dev | test | all"),
+    limit: int = typer.Option(None, "--limit", min=1, help="cli.opt.eval_limit"),
+    model: str = typer.Option(None, "--model", "-m", help="cli.opt.model"),
+    naive: bool = typer.Option(False, "--naive/--skill", help="eval.help.naive"),
+    seed: int = typer.Option(0, "--seed", help="cli.opt.seed"),
+    temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0,
+                                      help="cli.opt.eval_temperature"),
+    max_tokens: int = typer.Option(768, "--max-tokens", min=16, help="cli.opt.eval_max_tokens"),
+    attempts: int = typer.Option(3, "--attempts", min=1, max=6, help="eval.help.attempts"),
+    concurrency: int = typer.Option(4, "--concurrency", min=1, max=64, help="cli.opt.eval_concurrency"),
+    out: Path = typer.Option(None, "--out", help="eval.help.out"),
+) -> None:
+    settings, lang_ = session(ctx, model=model)
+    try:
+        if split not in ("dev", "test", "all"):
+            raise InvalidRequest("eval.bad_option", param="split", detail=f"--split {split} (dev | test | all)")
+        require_extra("sacrebleu", "rouge_score")
+        task = get_task(task_name)
+        spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=settings.model,
+                       mode="naive" if naive else "skill", split=cast(Split, split), limit=limit, seed=seed,
+                       temperature=temperature, max_tokens=max_tokens, attempts=attempts,
+                       concurrency=concurrency, command=shlex.join(["causerie", *sys.argv[1:]]),
+                       engine_settings=settings.model_dump(include={"threads", "context_size", "parallel",
+                                                                     "kv_unified", "gpu_layers"}))
+        rows = planned_rows(task, spec)  # a bad file is refused before the model loads
+        engine = load_engine(settings, settings.model, lang_)
+        runner = Runner(task, spec, engine, results_folder(out, settings), rows)
+        try:
+            summary = run_with_progress(runner, lang_)
+        except KeyboardInterrupt:
+            done = len(read_cache(runner.folder / "items.jsonl"))
+            console.print(t("eval.interrupted", lang_, done=done, total=len(runner.rows)))
+            raise typer.Exit(130) from None
+        finally:
+            engine.close()
+    except CauserieError as error:
+        fail(error, lang_, code=2 if isinstance(error, InvalidRequest) else 1)
+    show_summary(summary, runner.folder, lang_)
+
+
+def tasks(ctx: typer.Context) -> None:
+    lang_ = state(ctx).language()
+    table = Table()
+    for column in ("col_task", "col_metrics", "col_description", "col_file"):
+        table.add_column(t(f"eval.{column}", lang_))
+    for name, task in TASKS.items():
+        table.add_row(name, ", ".join(task.metrics), task.description, task.default_file)
+    console.print(table)
+
+
+def report(
+    ctx: typer.Context,
+    runs: Path = typer.Option(None, "--runs", help="eval.help.out"),
+    out: Path = typer.Option(None, "--out", help="cli.opt.eval_report_out"),
+    plot_path: Path = typer.Option(None, "--plot", help="cli.opt.eval_plot"),
+) -> None:
+    from causerie.eval.report import load_summaries, markdown, plot
+
+    settings, lang_ = session(ctx)
+    try:
+        require_extra("matplotlib")
+    except CauserieError as error:
+        fail(error, lang_, code=2)
+    summaries = load_summaries(results_folder(runs, settings))
+    text = markdown(summaries, lang_)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(t("eval.report_written", lang_, path=out))
+    else:
+        console.print(text, markup=False)
+    if plot_path and summaries:
+        console.print(t("eval.report_written", lang_, path=plot(summaries, plot_path, lang_)))
+
+
+COMMANDS: dict[str, tuple[Callable[..., None], str]] = {
+    "run": (run, "eval.help.run"), "tasks": (tasks, "eval.help.tasks"), "report": (report, "eval.help.report"),
+}
+
+
 def register(app: typer.Typer, lang: str) -> None:
-    eval_app = typer.Typer(help=t("eval.help.group", lang), no_args_is_help=True)
-    app.add_typer(eval_app, name="eval")
-
-    @eval_app.command("run", help=t("eval.help.run", lang))
-    def run(
-        ctx: typer.Context,
-        task_name: str = typer.Argument(..., metavar="TASK", help=", ".join(TASKS)),
-        data: Path = typer.Option(None, "--data", help=t("cli.opt.eval_data", lang)),
-        split: str = typer.Option("dev", "--split", help="dev | test | all"),
-        limit: int = typer.Option(None, "--limit", min=1, help=t("cli.opt.eval_limit", lang)),
-        model: str = typer.Option(None, "--model", "-m", help=t("cli.opt.model", lang)),
-        naive: bool = typer.Option(False, "--naive/--skill", help=t("eval.help.naive", lang)),
-        seed: int = typer.Option(0, "--seed", help=t("cli.opt.seed", lang)),
-        temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0,
-                                          help=t("cli.opt.eval_temperature", lang)),
-        max_tokens: int = typer.Option(768, "--max-tokens", min=16, help=t("cli.opt.eval_max_tokens", lang)),
-        attempts: int = typer.Option(3, "--attempts", min=1, max=6, help=t("eval.help.attempts", lang)),
-        concurrency: int = typer.Option(4, "--concurrency", min=1, max=64, help=t("cli.opt.eval_concurrency", lang)),
-        out: Path = typer.Option(None, "--out", help=t("eval.help.out", lang)),
-    ) -> None:
-        st = state(ctx)
-        settings = st.settings(model=model)
-        lang_ = st.language(settings)
-        try:
-            if split not in ("dev", "test", "all"):
-                raise InvalidRequest("eval.bad_option", param="split", detail=f"--split {split} (dev | test | all)")
-            require_extra("sacrebleu", "rouge_score")
-            task = get_task(task_name)
-            spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=settings.model,
-                           mode="naive" if naive else "skill", split=cast(Split, split), limit=limit, seed=seed,
-                           temperature=temperature, max_tokens=max_tokens, attempts=attempts,
-                           concurrency=concurrency, command=shlex.join(["causerie", *sys.argv[1:]]),
-                           engine_settings=settings.model_dump(include={"threads", "context_size", "parallel",
-                                                                         "kv_unified", "gpu_layers"}))
-            rows = planned_rows(task, spec)  # a bad file is refused before the model loads
-            engine = load_engine(settings, settings.model, lang_)
-            runner = Runner(task, spec, engine, results_folder(out, settings), rows)
-            try:
-                summary = run_with_progress(runner, lang_)
-            except KeyboardInterrupt:
-                done = len(read_cache(runner.folder / "items.jsonl"))
-                console.print(t("eval.interrupted", lang_, done=done, total=len(runner.rows)))
-                raise typer.Exit(130) from None
-            finally:
-                engine.close()
-        except CauserieError as error:
-            fail(error, lang_, code=2 if isinstance(error, InvalidRequest) else 1)
-        show_summary(summary, runner.folder, lang_)
-
-    @eval_app.command("tasks", help=t("eval.help.tasks", lang))
-    def tasks(ctx: typer.Context) -> None:
-        lang_ = state(ctx).language()
-        table = Table()
-        for column in ("col_task", "col_metrics", "col_description", "col_file"):
-            table.add_column(t(f"eval.{column}", lang_))
-        for name, task in TASKS.items():
-            table.add_row(name, ", ".join(task.metrics), task.description, task.default_file)
-        console.print(table)
-
-    @eval_app.command("report", help=t("eval.help.report", lang))
-    def report(
-        ctx: typer.Context,
-        runs: Path = typer.Option(None, "--runs", help=t("eval.help.out", lang)),
-        out: Path = typer.Option(None, "--out", help=t("cli.opt.eval_report_out", lang)),
-        plot_path: Path = typer.Option(None, "--plot", help=t("cli.opt.eval_plot", lang)),
-    ) -> None:
-        from causerie.eval.report import load_summaries, markdown, plot
-
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        try:
-            require_extra("matplotlib")
-        except CauserieError as error:
-            fail(error, lang_, code=2)
-        summaries = load_summaries(results_folder(runs, settings))
-        text = markdown(summaries, lang_)
-        if out:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
-            console.print(t("eval.report_written", lang_, path=out))
-        else:
-            console.print(text, markup=False)
-        if plot_path and summaries:
-            console.print(t("eval.report_written", lang_, path=plot(summaries, plot_path, lang_)))
-
+    add_group(app, "eval", "eval.help.group", COMMANDS, lang)

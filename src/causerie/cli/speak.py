@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from causerie.cli.common import err_console, fail, fail_text, print_table, state
+from causerie.cli.common import err_console, fail, fail_text, localized, print_table, session
 from causerie.cli.skill_runner import read_text
 from causerie.errors import CauserieError
 from causerie.i18n import t
@@ -72,51 +72,50 @@ def voices_table(lang: str, aliases: list[str]) -> Table:
     return table
 
 
+def speak(
+    ctx: typer.Context,
+    text: str = typer.Argument(None, help="cli.opt.text_arg"),
+    file: Path = typer.Option(None, "--file", "-f", help="cli.opt.text_file",
+                              exists=True, dir_okay=False),
+    output: Path = typer.Option(None, "--output", "-o", help="cli.opt.speak_output"),
+    voice: str = typer.Option(None, "--voice", "-v", help="cli.opt.speak_voice"),
+    speed: float = typer.Option(1.0, "--speed", "-s", help="cli.opt.speak_speed"),
+    fmt: str = typer.Option(None, "--format", "-F", help="cli.opt.speak_format"),
+) -> None:
+    settings, lang_ = session(ctx)
+    if output is None and sys.stdout.isatty():
+        fail_text(t("cli.speak.no_output", lang_), code=2)
+    try:
+        name, seconds = synthesize_to(settings, read_text(text, file, lang_), output, voice=voice,
+                                      speed=speed, fmt=format_for(output, fmt))
+    except CauserieError as error:
+        fail(error, lang_, code=2 if error.status < 500 else 1)
+    if output is not None:
+        err_console.print(t("cli.speak.saved", lang_, path=output, seconds=f"{seconds:.1f}", voice=name),
+                          highlight=False, markup=False)
+
+
+def voices(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="cli.opt.json")) -> None:
+    from causerie.speech.voices import OPENAI_VOICES, VoiceBook
+
+    settings, lang_ = session(ctx)
+    try:
+        book = VoiceBook.from_settings(settings)
+    except CauserieError as error:
+        fail(error, lang_)
+    defaults = {name.lower() for name in book.defaults.values()}
+    if as_json:
+        data = [info.public() | {"default": info.name.lower() in defaults} for info in book.infos()]
+        print(json.dumps({"voices": data, "openai_aliases": OPENAI_VOICES}, ensure_ascii=False, indent=1))
+        return
+    table = voices_table(lang_, list(OPENAI_VOICES))
+    for info in book.infos():
+        mark = "★" if info.name.lower() in defaults else ""
+        table.add_row(info.name, info.locale or info.language, t(f"cli.voices.{info.gender}", lang_), mark,
+                      escape(info.description))
+    print_table(console, table)
+
+
 def register(app: typer.Typer, lang: str) -> None:
-    @app.command(help=t("cli.help.speak", lang))
-    def speak(
-        ctx: typer.Context,
-        text: str = typer.Argument(None, help=t("cli.opt.text_arg", lang)),
-        file: Path = typer.Option(None, "--file", "-f", help=t("cli.opt.text_file", lang),
-                                  exists=True, dir_okay=False),
-        output: Path = typer.Option(None, "--output", "-o", help=t("cli.opt.speak_output", lang)),
-        voice: str = typer.Option(None, "--voice", "-v", help=t("cli.opt.speak_voice", lang)),
-        speed: float = typer.Option(1.0, "--speed", "-s", help=t("cli.opt.speak_speed", lang)),
-        fmt: str = typer.Option(None, "--format", "-F", help=t("cli.opt.speak_format", lang)),
-    ) -> None:
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        if output is None and sys.stdout.isatty():
-            fail_text(t("cli.speak.no_output", lang_), code=2)
-        try:
-            name, seconds = synthesize_to(settings, read_text(text, file, lang_), output, voice=voice,
-                                          speed=speed, fmt=format_for(output, fmt))
-        except CauserieError as error:
-            fail(error, lang_, code=2 if error.status < 500 else 1)
-        if output is not None:
-            err_console.print(t("cli.speak.saved", lang_, path=output, seconds=f"{seconds:.1f}", voice=name),
-                              highlight=False, markup=False)
-
-    @app.command(help=t("cli.help.voices", lang))
-    def voices(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=t("cli.opt.json", lang))) -> None:
-        from causerie.speech.voices import OPENAI_VOICES, VoiceBook
-
-        st = state(ctx)
-        settings = st.settings()
-        lang_ = st.language(settings)
-        try:
-            book = VoiceBook.from_settings(settings)
-        except CauserieError as error:
-            fail(error, lang_)
-        defaults = {name.lower() for name in book.defaults.values()}
-        if as_json:
-            data = [info.public() | {"default": info.name.lower() in defaults} for info in book.infos()]
-            print(json.dumps({"voices": data, "openai_aliases": OPENAI_VOICES}, ensure_ascii=False, indent=1))
-            return
-        table = voices_table(lang_, list(OPENAI_VOICES))
-        for info in book.infos():
-            mark = "★" if info.name.lower() in defaults else ""
-            table.add_row(info.name, info.locale or info.language, t(f"cli.voices.{info.gender}", lang_), mark,
-                          escape(info.description))
-        print_table(console, table)
+    app.command(help=t("cli.help.speak", lang))(localized(speak, lang))
+    app.command(help=t("cli.help.voices", lang))(localized(voices, lang))
