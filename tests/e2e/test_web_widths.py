@@ -69,3 +69,38 @@ def test_the_first_message_sent_puts_the_note_away(new_page, web_server):
     page.reload()
     page.wait_for_selector("body.ready")
     assert not page.locator("#model-notice").is_visible()
+
+
+def test_a_third_party_skill_appears_in_the_web_chat_and_runs(new_page, tmp_path_factory):
+    """The toy skill package, on the server's path: its chip, its option menu and its slash word, with no edit
+    to the web chat, which builds all three from GET /api/skills."""
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    from integration.causerie_it import launch_server
+
+    spec = importlib.util.spec_from_file_location(
+        "toy_site", Path(__file__).parents[1] / "fixtures" / "toy_skill" / "site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    site = module.make_site(tmp_path_factory.mktemp("toy"))
+    path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    server = launch_server("toy-skill", tmp_path_factory.mktemp("home-toy"), env={"PYTHONPATH": path})
+    try:
+        page = new_page("fr-FR")
+        open_chat(page, server)
+        page.click("#model-notice-ok")
+        chip = page.locator(".skill-chip", has_text="Retourner")
+        assert chip.count() == 1
+        chip.click()
+        assert page.locator("#skill-mode select[name=unit] option").all_inner_texts() == ["Lettres", "Mots"]
+        page.select_option("#skill-mode select[name=unit]", "words")
+        send(page, "un deux trois")
+        page.wait_for_selector(".message.assistant.skill:not([aria-busy])")
+        assert "trois deux un" in page.locator(".message.assistant.skill").last.inner_text()
+        send(page, "/retourner abc")
+        page.wait_for_function("document.querySelectorAll('.message.assistant.skill:not([aria-busy])').length == 2")
+        assert "cba" in page.locator(".message.assistant.skill").last.inner_text()
+    finally:
+        server.stop()

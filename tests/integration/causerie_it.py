@@ -139,7 +139,7 @@ def wait_healthy(server: ServerProcess, timeout: float = STARTUP_TIMEOUT) -> Non
 
 
 def launch_server(name: str, home: Path, *extra_args: str, config_toml: str | None = None,
-                  model: str = MODEL) -> ServerProcess:
+                  model: str = MODEL, env: dict[str, str] | None = None) -> ServerProcess:
     """Start `causerie serve` on a free loopback port, in `home`, and wait until it is healthy."""
     if config_toml is not None:
         (home / "config.toml").write_text(config_toml, encoding="utf-8")
@@ -150,7 +150,8 @@ def launch_server(name: str, home: Path, *extra_args: str, config_toml: str | No
     ]
     stderr_path = home / "server.stderr"
     with open(stderr_path, "wb") as log:
-        process = subprocess.Popen(args, env=subprocess_env(home), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        process = subprocess.Popen(args, env=subprocess_env(home, **(env or {})), stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log)
     server = ServerProcess(name=name, port=port, home=home, process=process, stderr_path=stderr_path, args=args)
     try:
         wait_healthy(server)

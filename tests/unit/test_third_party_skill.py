@@ -5,8 +5,8 @@ to causerie: the one-file-plus-entry-point promise of skills/face.py."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,19 +23,19 @@ from causerie.skills.commands import parse_command
 from causerie.skills.registry import skill_classes
 from unit.helpers import api_client
 
-TOY = Path(__file__).parents[1] / "fixtures" / "toy_skill"
+
+def toy_site(root: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("toy_site", Path(__file__).parents[1] / "fixtures" / "toy_skill" /
+                                                  "site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_site(root)
 
 
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The toy package on sys.path with a dist-info declaring its entry point, as pip would leave it."""
-    site = tmp_path / "site-packages"
-    shutil.copytree(TOY / "causerie_toy_skill", site / "causerie_toy_skill")
-    dist_info = site / "causerie_toy_skill-1.0.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: causerie-toy-skill\nVersion: 1.0\n")
-    (dist_info / "entry_points.txt").write_text("[causerie.skills]\nreverse = causerie_toy_skill:Reverse\n")
-    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(toy_site(tmp_path)))
     importlib.invalidate_caches()
     skill_classes.cache_clear()
     yield

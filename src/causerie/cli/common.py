@@ -74,8 +74,10 @@ def session(ctx: typer.Context, **overrides: object) -> tuple[Settings, str]:
     return settings, st.language(settings)
 
 
-def add_group(app: typer.Typer, name: str, help_key: str, commands: dict[str, tuple[Callable[..., Any], str]],
-              lang: str) -> typer.Typer:
+Commands = dict[str, tuple[Callable[..., Any], str]]  # name -> (command function, its help's catalogue key)
+
+
+def add_group(app: typer.Typer, name: str, help_key: str, commands: Commands, lang: str) -> typer.Typer:
     """A command group (`causerie keys …`): its help, then its commands, each in the session's language."""
     group = typer.Typer(help=t(help_key, lang), no_args_is_help=True)
     app.add_typer(group, name=name)
@@ -83,7 +85,7 @@ def add_group(app: typer.Typer, name: str, help_key: str, commands: dict[str, tu
     return group
 
 
-def add_commands(group: typer.Typer, commands: dict[str, tuple[Callable[..., Any], str]], lang: str) -> None:
+def add_commands(group: typer.Typer, commands: Commands, lang: str) -> None:
     """Attach `{name: (command, help key)}` to `group`, each in the session's language."""
     for name, (command, help_key) in commands.items():
         group.command(name, help=t(help_key, lang))(localized(command, lang))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from causerie.cli.common import add_group, fail, load_engine, session, state
+from causerie.cli.common import Commands, add_group, fail, load_engine, session, state
 from causerie.errors import CauserieError, InvalidRequest
 from causerie.eval.data import Split
 from causerie.eval.runner import Runner, RunSpec, RunState, planned_rows, read_cache
@@ -164,7 +163,7 @@ def report(
         console.print(t("eval.report_written", lang_, path=plot(summaries, plot_path, lang_)))
 
 
-COMMANDS: dict[str, tuple[Callable[..., None], str]] = {
+COMMANDS: Commands = {
     "run": (run, "eval.help.run"), "tasks": (tasks, "eval.help.tasks"), "report": (report, "eval.help.report"),
 }
 

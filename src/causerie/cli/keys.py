@@ -9,7 +9,7 @@ from datetime import timedelta
 import typer
 from rich.table import Table
 
-from causerie.cli.common import add_group, err_console, print_table
+from causerie.cli.common import Commands, add_group, err_console, print_table
 from causerie.cli.store import console, opened, stamp
 from causerie.i18n import t
 from causerie.store import SCOPES
@@ -72,6 +72,6 @@ def revoke(ctx: typer.Context, prefix: str = typer.Argument(..., help="cli.opt.k
 
 
 def register(app: typer.Typer, lang: str) -> None:
-    commands = {"create": (create, "cli.help.keys_create"), "list": (list_keys, "cli.help.keys_list"),
-                "revoke": (revoke, "cli.help.keys_revoke")}
+    commands: Commands = {"create": (create, "cli.help.keys_create"), "list": (list_keys, "cli.help.keys_list"),
+                          "revoke": (revoke, "cli.help.keys_revoke")}
     add_group(app, "keys", "cli.help.keys", commands, lang)

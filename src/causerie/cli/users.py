@@ -7,7 +7,7 @@ import json
 import typer
 from rich.table import Table
 
-from causerie.cli.common import add_group, print_table
+from causerie.cli.common import Commands, add_group, print_table
 from causerie.cli.store import console, opened, stamp
 from causerie.i18n import t
 
@@ -48,8 +48,8 @@ def delete(ctx: typer.Context, name: str = typer.Argument(..., help="cli.opt.use
 
 
 def register(app: typer.Typer, lang: str) -> None:
-    commands = {"add": (add, "cli.help.users_add"), "list": (list_users, "cli.help.users_list"),
-                "delete": (delete, "cli.help.users_delete")}
+    commands: Commands = {"add": (add, "cli.help.users_add"), "list": (list_users, "cli.help.users_list"),
+                          "delete": (delete, "cli.help.users_delete")}
     add_group(app, "users", "cli.help.users", commands, lang)
 
 
