@@ -6,6 +6,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -92,7 +93,8 @@ def _merged_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int,
     """difflib opcodes, tidied for people: a change of spacing only ("demain ," -> "demain,") takes in
     its neighbours so it shows, and changes separated only by whitespace become one (a rewritten phrase
     reads better as one change than as five single-word ones)."""
-    ops = [list(op) for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
+    # [tag, i1, i2, j1, j2], mutable: the tag is a str and the rest ints, which a list cannot say to mypy
+    ops: list[list[Any]] = [list(op) for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()]
     for n, op in enumerate(ops):
         if op[0] != "equal" and not "".join(old[op[1]:op[2]] + new[op[3]:op[4]]).strip():
             if n > 0 and ops[n - 1][2] > ops[n - 1][1]:
@@ -106,7 +108,7 @@ def _merged_opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int,
                 op[2] += 1
                 op[4] += 1
             op[0] = "replace"
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for op in (op for op in ops if op[0] != "equal" or op[2] > op[1]):
         previous = merged[-1] if merged else None
         if previous and previous[0] != "equal" and op[0] != "equal":  # adjacent changes
