@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
-from report_section import write_section  # bench/ is on sys.path when a script here runs
+from report_section import publish  # bench/ is on sys.path when a script here runs
 from servers import running_server
 
 SYSTEM = ("Tu es causerie, un assistant francophone. Tu réponds brièvement, en français clair, et tu rappelles "
@@ -113,9 +113,7 @@ def main() -> None:
                       f"about {len(SYSTEM.split())} words, {args.max_tokens}-token answers); 2 replicas, 1 thread "
                       f"each; medians of {args.rounds} alternating runs. Command: "
                       f"`{shlex.join(['python', *sys.argv])}`", "", *rows])
-    print(text)
-    if args.out:
-        write_section(args.out, args.section, text)
+    publish(text, args.out, args.section)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
-from report_section import write_section  # bench/ is on sys.path when a script here runs
+from report_section import publish  # bench/ is on sys.path when a script here runs
 from servers import running_server
 
 # (label, extra `causerie serve` arguments, config.toml)
@@ -108,9 +108,7 @@ def main() -> None:
                       f"{args.single} single streams of {args.max_tokens} tokens (medians), then {args.concurrent} "
                       f"streams at once for {args.seconds:.0f} s; 2 CPUs, one configuration at a time. Command: "
                       f"`{' '.join(['python', *sys.argv])}`", "", *rows])
-    print(text)
-    if args.out:
-        write_section(args.out, args.section, text)
+    publish(text, args.out, args.section)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,10 @@ def write_section(out: Path, name: str, body: str) -> None:
         current = (current.rstrip("\n") + "\n\n" if current.strip() else "") + section + "\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(current, encoding="utf-8")
+
+
+def publish(text: str, out: Path | None, name: str) -> None:
+    """Print the report, and write it into `out`'s NAME section when asked."""
+    print(text)
+    if out:
+        write_section(out, name, text)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from report_section import write_section  # bench/ is on sys.path when a script here runs
+from report_section import publish  # bench/ is on sys.path when a script here runs
 from servers import running_server
 
 from causerie import __version__
@@ -256,9 +256,7 @@ def main() -> None:
                                 tuple(args.serve_args.split()), startup_timeout=300) as url:
                 tally, after, elapsed = asyncio.run(soak(url, args))
     text = report(tally, after, elapsed, args, args.label or git_revision())
-    print(text)
-    if args.out:
-        write_section(args.out, args.section, text)
+    publish(text, args.out, args.section)
 
 
 if __name__ == "__main__":

@@ -132,13 +132,11 @@ def fail(error: CauserieError, lang: str, code: int = 1) -> NoReturn:
 
 def load_engine(settings: Settings, name: str, lang: str) -> Engine:
     """The catalog's one builder, its progress (joining, hashing, loading) drawn on stderr."""
-    view = ProgressView(err_console)
     try:
-        return Catalog(settings).load(name, lang=lang, progress=view)
+        with ProgressView(err_console) as view:
+            return Catalog(settings).load(name, lang=lang, progress=view)
     except CauserieError as error:
         fail(error, lang)
-    finally:
-        view.close()
 
 
 def ai_notice(engine: Engine, lang: str) -> str:

@@ -90,20 +90,14 @@ def install_card(catalog: Catalog, card: ModelCard, lang: str) -> ModelCard:
         folder = catalog.settings.models_dir / f".download-{card.name}"
         console.print(t("install.downloading", lang, name=card.name, count=len(card.parts), folder=folder),
                       soft_wrap=True)  # paths and commands stay whole, to be copied
-        view = ProgressView(console)
-        try:
+        with ProgressView(console) as view:
             download_and_assemble(card, catalog.settings.models_dir, lang=lang, progress=view)
-        finally:
-            view.close()
         console.print(t("install.kept", lang, count=len(card.parts), size=human_size(card.size_bytes)), soft_wrap=True)
     elif not catalog.is_installed(card):
         console.print(t("install.running", lang, name=card.name, count=len(card.parts)), soft_wrap=True)
         pip_install(card)
-    view = ProgressView(console)
-    try:
+    with ProgressView(console) as view:
         return catalog.prepare(card, lang=lang, progress=view)
-    finally:
-        view.close()
 
 
 def parts_in_venv(catalog: Catalog, card: ModelCard) -> bool:

@@ -31,6 +31,12 @@ class ProgressView:
         else:
             self._bar.update(self._task, completed=done)
 
+    def __enter__(self) -> ProgressView:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _close_bar(self) -> None:
         if self._bar is not None:
             self._bar.stop()

@@ -39,11 +39,8 @@ def serve(
             fail_text(t("cli.serve.insecure", lang_, host=settings.host), code=2)
         err_console.print(f"[yellow]{t('cli.serve.insecure', lang_, host=settings.host)}[/]")
     try:
-        view = ProgressView(err_console)
-        try:
+        with ProgressView(err_console) as view:
             pool = EnginePool.load(settings, lang=lang_, progress=view)
-        finally:
-            view.close()
     except CauserieError as error:
         fail(error, lang_)
     err_console.print(t("cli.serve.listening", lang_, model=pool.default, host=settings.host, port=settings.port))

@@ -160,15 +160,19 @@ class Summarize(Skill):
 
     def check_size(self, tokens: int, budget: int) -> None:
         """One map level and one reduce level must suffice: input <= budget x fan-in."""
-        fan_in = budget // (PARTIAL_TOKENS + 2)
+        fan_in = self.fan_in(budget)
         if tokens > budget * fan_in:
             raise InvalidRequest("skill.summarize.too_long", param="text", tokens=tokens, limit=budget * fan_in,
                                  budget=budget, fan_in=fan_in, context=self.engine.context_length or 4096)
 
+    @staticmethod
+    def fan_in(budget: int) -> int:
+        """Partial summaries one reduce call can take."""
+        return budget // (PARTIAL_TOKENS + 2)
+
     def count_text(self, text: str, budget: int, count: Callable[[str], int]) -> int:
         """The text's tokens, refused at once (estimated from its length) when it is far too long."""
-        fan_in = budget // (PARTIAL_TOKENS + 2)
-        if len(text) > budget * fan_in * CHARS_PER_TOKEN_MAX:
+        if len(text) > budget * self.fan_in(budget) * CHARS_PER_TOKEN_MAX:
             self.check_size(len(text) // 4, budget)  # "about": French and English prose run ~4 chars a token
         tokens = count(text)
         self.check_size(tokens, budget)
