@@ -260,6 +260,30 @@ class Settings(BaseSettings):
         250, ge=0, description="How often (ms) a streamed answer is written to the store while it streams.",
     )
 
+    embedder: str = Field(
+        "e5", description="Embedder for documents and /v1/embeddings (see the `causerie.embedders` entry "
+        "points): 'e5' (bundled multilingual-e5-small, offline) or 'remote' (an OpenAI-compatible "
+        "/v1/embeddings server at `embedder_url`).",
+    )
+    embedder_url: str | None = Field(
+        None, description="Remote embedder: the server's API base URL, e.g. 'http://127.0.0.1:11434/v1'.",
+    )
+    embedder_model: str | None = Field(None, description="Remote embedder: the model id on that server.")
+    embedder_api_key: SecretStr | None = Field(None, description="Remote embedder: bearer key, if any.")
+    embedder_threads: int | None = Field(
+        None, ge=1, description="CPU threads of the bundled embedder (None: the same as `threads`).",
+    )
+    chunk_tokens: int = Field(
+        256, ge=32, le=512, description="Size of a document chunk, in the embedder's tokens (e5 reads 512 at "
+        "most).",
+    )
+    max_document_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest document accepted for a collection (bytes; 413 beyond).",
+    )
+    max_document_chunks: int = Field(
+        20_000, ge=1, description="Most chunks one document may give (a larger one is refused, not cut).",
+    )
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -378,7 +378,8 @@ async def test_list_models_with_cards(tmp_path):
     async with api_client(create_app(Settings(home=tmp_path), EnginePool(engines))) as client:
         body = (await client.get("/v1/models")).json()
     assert body["object"] == "list"
-    assert [model["id"] for model in body["data"]] == ["carte-test", "fake"]
+    # the chat models, then the embedding model of /v1/embeddings (tests/unit/test_embeddings_api.py)
+    assert [model["id"] for model in body["data"]] == ["carte-test", "fake", "multilingual-e5-small"]
     model = body["data"][0]
     assert model["object"] == "model" and model["owned_by"] and isinstance(model["created"], int)
     card = model["card"]

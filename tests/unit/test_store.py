@@ -46,7 +46,7 @@ def test_opening_twice_keeps_the_schema_at_head(database_url):
     first.close()
     again = Store.open(database_url)
     info = again.info()
-    assert info["revision"] == info["head"] == "0003"
+    assert info["revision"] == info["head"] == "0004"
     assert info["users"] == 1
     again.close()
 
@@ -83,7 +83,7 @@ def test_upgrading_an_existing_sqlite_database_keeps_messages_feedback_and_searc
                 f"'{stamp}')")
         connection.exec_driver_sql(f"INSERT INTO feedback VALUES (1, 2, 1, 1, 'bien', '{stamp}')")
     store = Store.open(url)  # runs 0002 and 0003
-    assert store.info()["revision"] == "0003"
+    assert store.info()["revision"] == "0004"
     with store.engine.connect() as connection:
         assert "AUTOINCREMENT" in connection.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE name = 'messages'").scalar()

@@ -19,6 +19,11 @@ from causerie.api.completions.router import router as completions_router
 from causerie.api.completions.service import CompletionService
 from causerie.api.conversations.router import router as conversations_router
 from causerie.api.conversations.service import ConversationService
+from causerie.api.documents.router import UPLOAD_PATH
+from causerie.api.documents.router import router as documents_router
+from causerie.api.documents.service import DocumentService
+from causerie.api.embeddings.router import router as embeddings_router
+from causerie.api.embeddings.service import EmbeddingService
 from causerie.api.errors import install_error_handlers
 from causerie.api.health.router import router as health_router
 from causerie.api.metrics import Metrics, MetricsMiddleware
@@ -45,22 +50,28 @@ class Services:
     conversations: ConversationService
     speech: SpeechService
     transcriptions: TranscriptionService
+    embeddings: EmbeddingService
+    documents: DocumentService
 
 
 def build_services(pool: EnginePool, metrics: Metrics, settings: Settings, store: StoreHandle) -> Services:
     for engine in pool.engines.values():  # the server's queue limits; a CLI session waits as long as it takes
         engine.admission.configure(settings.max_queue, settings.queue_timeout)
     metrics.watch(pool)
+    embeddings = EmbeddingService(settings)  # the embedder is built, and its model loaded, on first use
+    documents = DocumentService(store, settings)  # shares that embedder
     return Services(
         pool=pool,
-        chat=ChatService(pool, metrics, settings),
+        chat=ChatService(pool, metrics, settings, documents),
         completions=CompletionService(pool, metrics, settings),
-        models=ModelService(pool, started=int(time.time())),
+        models=ModelService(pool, started=int(time.time()), embeddings=embeddings),
         skills=SkillService(pool, settings.skill_timeout),
-        conversations=ConversationService(store, pool, metrics, settings),
+        conversations=ConversationService(store, pool, metrics, settings, documents),
         # Voices load on first use; Whisper too (1-3 s), so the server starts fast without it.
         speech=SpeechService(settings),
         transcriptions=TranscriptionService(settings),
+        embeddings=embeddings,
+        documents=documents,
     )
 
 
@@ -93,12 +104,16 @@ def create_app(settings: Settings, pool: EnginePool | None = None) -> FastAPI:
     if pool is not None:  # usable without running the lifespan (e.g. some test clients)
         app.state.services = build_services(pool, metrics, settings, store)
     install_error_handlers(app)
-    for router in (chat_router, completions_router, models_router, skills_router, audio_router, health_router):
+    for router in (chat_router, completions_router, models_router, skills_router, audio_router, embeddings_router,
+                   health_router):
         app.include_router(router)
     app.include_router(conversations_router)
+    app.include_router(documents_router)
     install_web(app, settings)  # the web chat at /: a client of the routes above, nothing more
     install_docs(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes,
-                       routes={"/v1/audio/transcriptions": settings.max_audio_bytes})
+                       routes={"/v1/audio/transcriptions": settings.max_audio_bytes},
+                       # a document, its multipart framing, and room for a few more files of a batch
+                       patterns=[(UPLOAD_PATH, settings.max_document_bytes + 64 * 1024, "documents.upload_too_large")])
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -102,6 +102,25 @@ class Generation:
         await report_usage(self.usage)  # to the caller's API key quota, if it has one
 
 
+class CannedGeneration:
+    """A fixed answer with a Generation's shape (a grounded question whose documents hold nothing relevant):
+    it streams and is stored like a generated one, and takes no engine slot."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.usage = Usage()
+
+    async def start(self, streaming: bool = False) -> None:
+        """Nothing to start."""
+
+    async def chunks(self) -> AsyncIterator[Chunk]:
+        yield Chunk(text=self.text)
+        yield Chunk(finish_reason="stop")
+
+    async def finish(self) -> None:
+        """Nothing to stop."""
+
+
 def _under_way(waiting: Waiting) -> bool:
     """Waiting in line, or reading its prompt: the request will not be refused with a 4xx any more (llama.cpp
     checks the context size before its first prompt-progress report, done = 0), so a stream may start."""

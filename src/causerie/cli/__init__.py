@@ -11,7 +11,7 @@ import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup
 from typer.models import TyperInfo
 
-from causerie.cli import ask, chat, cluster, history, keys, models, serve, skills, speak, transcribe, users
+from causerie.cli import ask, chat, cluster, docs, history, keys, models, serve, skills, speak, transcribe, users
 from causerie.cli import eval as eval_cli
 from causerie.cli import store as store_cli
 from causerie.cli.common import State
@@ -108,6 +108,7 @@ def build_app(lang: str) -> typer.Typer:
     users.register(app, lang)
     keys.register(app, lang)
     history.register(app, lang)
+    docs.register(app, lang)
     store_cli.register(app, lang)
     cluster.register(app, lang)
     localize_help_option(app, lang)

@@ -14,18 +14,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from causerie.cli.common import Commands, add_group, fail, load_engine, session, state
+from causerie.documents.embedders.base import Embedder, embedding_card
+from causerie.documents.embedders.registry import load_embedder
+from causerie.documents.ingest import Limits
 from causerie.errors import CauserieError, InvalidRequest
 from causerie.eval.data import Split
-from causerie.eval.runner import Runner, RunSpec, RunState, planned_rows, read_cache
+from causerie.eval.runner import NoModel, Runner, RunSpec, RunState, planned_rows, read_cache
 from causerie.eval.tasks import TASKS, Task, get_task
 from causerie.i18n import t
+from causerie.models.card import ModelCard
 from causerie.settings import Settings
 
 console = Console(highlight=False)
 
 
 def data_file(task: Task, data: Path | None, settings: Settings) -> Path:
-    """--data (a file, or the eval-data folder) else the `eval_data` setting, joined with the task's file."""
+    """--data (a file, or the eval-data folder) else the `eval_data` setting, joined with the task's file;
+    a task whose file ships with causerie (an absolute default) needs neither."""
+    if data is None and Path(task.default_file).is_absolute():
+        return Path(task.default_file)
     folder_or_file = data or settings.eval_data
     if folder_or_file is None:
         raise InvalidRequest("eval.no_data", param="data", task=task.name)
@@ -62,6 +69,14 @@ def run_with_progress(runner: Runner, lang: str) -> dict:
                     rows=len(rows), split=runner.spec.split, cached=cached))
     headline = runner.task.metrics[0]
     with progress_bar() as progress:
+        indexing: list = []
+
+        def indexed(done: int, total: int) -> None:  # the documents a task ingests before its rows
+            if not indexing:
+                indexing.append(progress.add_task(t("eval.indexing", lang), total=total, metric=""))
+            progress.update(indexing[0], completed=done)
+
+        runner.ctx.on_prepare = indexed
         bar = progress.add_task(runner.task.name, total=len(rows), completed=cached, metric="")
 
         def update(state_: RunState) -> None:
@@ -79,7 +94,11 @@ def show_summary(summary: dict, folder: Path, lang: str) -> None:
     for name, value in summary["metrics"].items():
         table.add_row(name, f"{value:.2f}")
     table.add_row("rows", f"{summary['rows']} ({summary['split']})")
-    table.add_row("tok/s", str(summary["tokens_per_s"]))
+    for name, value in summary.get("details", {}).items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{key} {item}" for key, item in value.items())
+        table.add_row(name, str(value))
+    table.add_row("tok/s", str(summary["tokens_per_s"] or "–"))
     console.print(table)
     console.print(t("eval.saved", lang, path=folder))
 
@@ -106,15 +125,22 @@ def run(
             raise InvalidRequest("eval.bad_option", param="split", detail=f"--split {split} (dev | test | all)")
         require_extra("sacrebleu", "rouge_score")
         task = get_task(task_name)
-        spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=settings.model,
+        embedder = load_embedder(settings) if task.needs_embedder else None
+        options = {"embedder": embedder.name, "chunk_tokens": settings.chunk_tokens} if embedder else {}
+        model_name = settings.model if task.needs_engine or embedder is None else embedder.name
+        spec = RunSpec(task=task.name, data=data_file(task, data, settings), model=model_name,
                        mode="naive" if naive else "skill", split=cast(Split, split), limit=limit, seed=seed,
                        temperature=temperature, max_tokens=max_tokens, attempts=attempts,
                        concurrency=concurrency, command=shlex.join(["causerie", *sys.argv[1:]]),
                        engine_settings=settings.model_dump(include={"threads", "context_size", "parallel",
-                                                                     "kv_unified", "gpu_layers"}))
+                                                                     "kv_unified", "gpu_layers",
+                                                                     "embedder_threads"}),
+                       options=options)
         rows = planned_rows(task, spec)  # a bad file is refused before the model loads
-        engine = load_engine(settings, settings.model, lang_)
-        runner = Runner(task, spec, engine, results_folder(out, settings), rows)
+        engine = load_engine(settings, settings.model, lang_) if task.needs_engine else NoModel(
+            embedder_card(embedder))
+        runner = Runner(task, spec, engine, results_folder(out, settings), rows, embedder=embedder,
+                        limits=Limits.of(settings) if embedder else None)
         try:
             summary = run_with_progress(runner, lang_)
         except KeyboardInterrupt:
@@ -123,9 +149,18 @@ def run(
             raise typer.Exit(130) from None
         finally:
             engine.close()
+            if embedder is not None:
+                embedder.close()
     except CauserieError as error:
         fail(error, lang_, code=2 if isinstance(error, InvalidRequest) else 1)
     show_summary(summary, runner.folder, lang_)
+
+
+def embedder_card(embedder: Embedder | None) -> ModelCard:
+    """The card a run without a chat model is recorded under: the embedder's, verified by loading it."""
+    assert embedder is not None, "a task without a chat model searches documents"
+    embedder.embed_queries(["causerie"])  # loads (and checks the hash of) the model now, not mid-run
+    return embedder.card() or embedding_card(name=embedder.name)
 
 
 def tasks(ctx: typer.Context) -> None:

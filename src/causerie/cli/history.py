@@ -78,7 +78,8 @@ def export(ctx: typer.Context,
         owner = store.get_user(user)
         details = store.export(owner.id, conversation_id)
         keys = store.list_keys(user) if conversation_id is None else None
-    text = to_markdown(details, lang_) if fmt == "markdown" else to_json(user, details, keys)
+        documents = store.export_documents(owner.id) if conversation_id is None else None
+    text = to_markdown(details, lang_) if fmt == "markdown" else to_json(user, details, keys, documents)
     if output is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return

@@ -1,5 +1,6 @@
 """Scorecards from run summaries: a Markdown table (headline metric per task, naive versus skill) with a
-detailed table of every run, and a PNG bar chart of the same figures."""
+detailed table of every run, a table of the document-search runs (one line per search method), and a PNG
+bar chart of the headline figures."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def markdown(summaries: list[Summary], lang: str) -> str:
         cells = [f"{headline(by_variant[v]):.1f}" if v in by_variant else "–" for v in names]
         rows = "/".join(sorted({str(s["rows"]) for s in by_variant.values()}))
         lines.append(_row([task, any_run["headline"], model, *cells, f"{rows} ({any_run['split']})"]))
-    return "\n".join(lines + ["", details(summaries, lang)]) + "\n"
+    searches = retrieval(summaries, lang)
+    return "\n".join(lines + ["", details(summaries, lang)] + (["", searches] if searches else [])) + "\n"
 
 
 def details(summaries: list[Summary], lang: str) -> str:
@@ -76,6 +78,28 @@ def details(summaries: list[Summary], lang: str) -> str:
         model = f"{s['model']['name']} ({s['model']['quantization']}, {str(s['model']['sha256'])[:12]})"
         lines.append(_row([s["task"], variant(s), model, metrics, f"{s['rows']} {s['split']}",
                            str(s.get("tokens_per_s") or "–"), f"{s['duration_s'] / 60:.1f} min", str(s["errors"])]))
+    return "\n".join(lines)
+
+
+def retrieval(summaries: list[Summary], lang: str) -> str:
+    """Runs that compare search methods (their details list `methods`): recall@1, recall@5 and MRR of each,
+    with what the figures depend on (embedder, chunk size, corpus) and the time they took."""
+    runs = [s for s in summaries if s.get("details", {}).get("methods")]
+    if not runs:
+        return ""
+    head = [t("eval.col_method", lang), "recall@1", "recall@5", "MRR", t("eval.col_rows", lang),
+            t("eval.col_embedder", lang), t("eval.col_chunk_tokens", lang), t("eval.col_corpus", lang),
+            t("eval.col_index_time", lang), t("eval.col_search_ms", lang)]
+    lines = [f"**{t('eval.retrieval_title', lang)}**", "", _row(head), _row(["---"] * len(head))]
+    for s in sorted(runs, key=lambda s: (s["task"], s.get("finished", ""))):
+        facts, metrics = s["details"], s["metrics"]
+        for method in facts["methods"]:
+            lines.append(_row([
+                method, f"{metrics[f'{method}_recall@1']:.1f}", f"{metrics[f'{method}_recall@5']:.1f}",
+                f"{metrics[f'{method}_mrr']:.1f}", f"{s['rows']} {s['split']}",
+                f"{facts.get('embedder', '?')} ({str(facts.get('embedder_sha256'))[:12]})",
+                str(facts.get("chunk_tokens", "?")), f"{facts.get('documents', '?')} / {facts.get('chunks', '?')}",
+                f"{facts.get('index_s', '?')} s", str(facts.get("search_ms_p50", {}).get(method, "–"))]))
     return "\n".join(lines)
 
 

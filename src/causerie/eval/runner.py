@@ -13,14 +13,18 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causerie import __version__
-from causerie.engines.base import Chunk, Engine, GenerationRequest
+from causerie.engines.base import Capabilities, Chunk, Engine, GenerationRequest
 from causerie.errors import CauserieError
 from causerie.eval.data import Row, Split
 from causerie.eval.tasks import Record, RunContext, Task
 from causerie.skills.base import SkillCancelled
+
+if TYPE_CHECKING:
+    from causerie.documents.embedders.base import Embedder
+    from causerie.documents.ingest import Limits
 
 ITEMS, SUMMARY, CONFIG = "items.jsonl", "summary.json", "config.json"
 
@@ -42,12 +46,17 @@ class RunSpec:
     concurrency: int = 4
     command: str = ""
     engine_settings: dict[str, Any] = field(default_factory=dict)  # threads, context, slots: for the record
+    options: dict[str, Any] = field(default_factory=dict)  # task settings that change results (chunk size)
 
     def identity(self, task: Task) -> dict[str, Any]:
         keys = {"task": self.task, "model": self.model, "mode": self.mode, "split": self.split, "seed": self.seed,
                 "temperature": self.temperature, "max_tokens": self.max_tokens}
         if task.uses_attempts and self.mode == "skill":
             keys["attempts"] = self.attempts
+        if task.pooled:
+            keys["limit"] = self.limit
+        if self.options:
+            keys["options"] = self.options
         return keys
 
     def run_id(self, task: Task) -> str:
@@ -85,6 +94,17 @@ class MeteredEngine(Engine):
             yield chunk
 
 
+class NoModel(Engine):
+    """Where a chat model would be, for a task that needs none (retrieval): it carries the card of what the
+    figures depend on (the embedder's), for the summary. Generating with it is a bug, so it refuses."""
+
+    kind = "none"
+    capabilities = Capabilities(streaming=False, chat=False, completion=False)
+
+    def generate(self, request: GenerationRequest) -> Iterator[Chunk]:
+        raise RuntimeError("this task runs without a chat model")
+
+
 @dataclass
 class RunState:
     """Records so far, in row order, and this invocation's counters."""
@@ -118,13 +138,15 @@ def read_cache(path: Path) -> dict[str, Record]:
 
 class Runner:
     def __init__(self, task: Task, spec: RunSpec, engine: Engine, out: Path,
-                 rows: list[tuple[str, Row]] | None = None):
+                 rows: list[tuple[str, Row]] | None = None, *, embedder: Embedder | None = None,
+                 limits: Limits | None = None):
         self.task, self.spec = task, spec
         self.rows = planned_rows(task, spec) if rows is None else rows  # read from the file once
         self.engine = MeteredEngine(engine)
         self.folder = out / spec.run_id(task)
         self.ctx = RunContext(engine=self.engine, mode=spec.mode, temperature=spec.temperature,  # type: ignore[arg-type]
-                              seed=spec.seed, max_tokens=spec.max_tokens, attempts=spec.attempts)
+                              seed=spec.seed, max_tokens=spec.max_tokens, attempts=spec.attempts,
+                              embedder=embedder, limits=limits)
         if task.needs_sandbox:
             from causerie.sandbox.runner import Sandbox
 
@@ -144,11 +166,14 @@ class Runner:
         todo = [(row_id, row) for row_id, row in rows if row_id not in state.records]
         started, interrupted = time.monotonic(), False
         try:
+            if todo:
+                self.task.prepare([row for _, row in rows], self.ctx)  # the whole corpus, cached rows too
             self._run_rows(todo, state, on_record)
         except KeyboardInterrupt:
             interrupted = True
             raise
         finally:
+            self.task.release()
             summary = self._summary(state, time.monotonic() - started, len(todo), interrupted)
             (self.folder / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
         return summary
@@ -202,6 +227,8 @@ class Runner:
             "split": self.spec.split, "rows": len(records), "rows_planned": len(state.ids),
             "complete": len(records) == len(state.ids) and not interrupted,
             "metrics": self.task.summarize(records) if records else {}, "headline": self.task.metrics[0],
+            # what an earlier invocation measured (a resumed run's indexing) unless this one measured it again
+            "details": {**previous.get("details", {}), **self.task.details(records)} if records else {},
             "errors": sum("error_message" in r for r in records),
             "model": {"name": card.name, "quantization": card.quantization, "sha256": card.sha256,
                       "license": card.license, "verified": card.verified, "engine": card.engine},

@@ -44,8 +44,10 @@ EVAL: dict[str, dict[str, str]] = {
         "en": "Invalid option: {detail}",
     },
     "eval.help.group": {
-        "fr": "Évaluer un modèle sur des jeux de référence (traduction, résumé, code, maths) et publier le tableau.",
-        "en": "Score a model on benchmarks (translation, summarization, code, maths) and publish the table.",
+        "fr": ("Évaluer un modèle sur des jeux de référence (traduction, résumé, code, maths, recherche dans des "
+               "documents) et publier le tableau."),
+        "en": ("Score a model on benchmarks (translation, summarization, code, maths, document search) and publish "
+               "the table."),
     },
     "eval.help.run": {
         "fr": "Lancer une tâche sur un fichier de données (reprend là où un lancement interrompu s'est arrêté).",
@@ -96,6 +98,17 @@ EVAL: dict[str, dict[str, str]] = {
     "eval.col_errors": {"fr": "erreurs", "en": "errors"},
     "eval.col_description": {"fr": "description", "en": "description"},
     "eval.col_file": {"fr": "fichier par défaut", "en": "default file"},
+    "eval.indexing": {"fr": "indexation des documents", "en": "indexing the documents"},
+    "eval.retrieval_title": {
+        "fr": "Recherche documentaire : l'article de chaque résumé parmi ceux du lancement (recall et MRR ×100)",
+        "en": "Document search: each summary's article among the run's (recall and MRR ×100)",
+    },
+    "eval.col_method": {"fr": "méthode", "en": "method"},
+    "eval.col_embedder": {"fr": "embedder (sha256)", "en": "embedder (sha256)"},
+    "eval.col_chunk_tokens": {"fr": "jetons par passage", "en": "tokens per chunk"},
+    "eval.col_corpus": {"fr": "documents / passages", "en": "documents / chunks"},
+    "eval.col_index_time": {"fr": "indexation", "en": "indexing"},
+    "eval.col_search_ms": {"fr": "recherche p50 (ms)", "en": "search p50 (ms)"},
     "eval.plot_score": {"fr": "score (0-100)", "en": "score (0-100)"},
     "eval.plot_title": {"fr": "Tableau de scores de causerie : {model}", "en": "causerie scorecard: {model}"},
 }

@@ -6,6 +6,9 @@ and `skills_*.py` (one per family of skills), `web.py` (the web chat), merged be
 from causerie.i18n.cli_help import CLI_HELP
 from causerie.i18n.cli_parser import CLI_PARSER
 from causerie.i18n.cluster import CLUSTER
+from causerie.i18n.documents import DOCUMENTS
+from causerie.i18n.documents_formats import DOCUMENTS_FORMATS
+from causerie.i18n.embeddings import EMBEDDINGS
 from causerie.i18n.eval import EVAL
 from causerie.i18n.pool import POOL
 from causerie.i18n.serving import SERVING
@@ -14,6 +17,7 @@ from causerie.i18n.skills_text import SKILLS_TEXT
 from causerie.i18n.speech import SPEECH
 from causerie.i18n.store import STORE
 from causerie.i18n.web import WEB
+from causerie.i18n.web_documents import WEB_DOCUMENTS
 
 CORE: dict[str, dict[str, str]] = {
     # --- models and assembly ---
@@ -355,7 +359,8 @@ CORE: dict[str, dict[str, str]] = {
 }
 
 MESSAGES: dict[str, dict[str, str]] = {**CORE, **CLI_HELP, **CLI_PARSER, **SKILLS_TEXT, **SKILLS_CODE, **SPEECH,
-                                      **EVAL, **STORE, **WEB, **SERVING, **CLUSTER, **POOL}
+                                      **EVAL, **STORE, **WEB, **SERVING, **CLUSTER, **POOL,
+                                      **DOCUMENTS, **DOCUMENTS_FORMATS, **EMBEDDINGS, **WEB_DOCUMENTS}
 
 
 def add_messages(entries: dict[str, dict[str, str]]) -> None:

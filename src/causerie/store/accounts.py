@@ -25,7 +25,8 @@ from causerie.store.models import ApiKey, Conversation, RateBucket, User
 from causerie.store.records import KeyRecord, UserRecord, now, utc
 
 KEY_PREFIX = "csk_"
-SCOPES = ("chat", "history")  # chat: /v1 and /api/skills; history: /api/conversations, search, export
+SCOPES = ("chat", "history")  # chat: /v1 and /api/skills; history: /api/conversations, search, export and
+# the document collections (/v1/collections, /v1/search, `collections` on a chat completion)
 USER_NAME = re.compile(r"^[\w.@+-]{1,64}$")
 LAST_USED_EVERY = 60  # seconds: last_used_at is a hint, not worth a write per request
 

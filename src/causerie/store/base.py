@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Self
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -43,7 +44,7 @@ class StoreBase:
         self._writer = sessionmaker(engine.execution_options(**{WRITES: True}), expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str) -> StoreBase:
+    def open(cls, url: str) -> Self:
         """Connect and migrate. Raises StoreUnavailable (503) if the database cannot be reached."""
         try:
             engine = make_engine(url)

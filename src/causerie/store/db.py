@@ -9,7 +9,10 @@ restarted one is reconnected to."""
 
 from __future__ import annotations
 
+import importlib
+import sqlite3
 from pathlib import Path
+from types import ModuleType
 
 from alembic import command
 from alembic.config import Config
@@ -32,10 +35,45 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args)
 
 
+def sqlite_module() -> ModuleType:
+    """The SQLite driver: the standard library's when it can load extensions (sqlite-vec, for document
+    vectors), else pysqlite3-binary's (its own SQLite, built with extension loading: pyenv's Python on these
+    machines has none), else the standard library's without vectors (documents then say what is missing)."""
+    if hasattr(sqlite3.Connection, "enable_load_extension"):
+        return sqlite3
+    try:
+        return importlib.import_module("pysqlite3.dbapi2")
+    except ImportError:
+        return sqlite3
+
+
+def load_sqlite_vec(dbapi_connection: object) -> bool:
+    """Load sqlite-vec into one connection; False when this SQLite cannot load extensions."""
+    try:
+        import sqlite_vec
+
+        dbapi_connection.enable_load_extension(True)  # type: ignore[attr-defined]
+        sqlite_vec.load(dbapi_connection)
+        dbapi_connection.enable_load_extension(False)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, sqlite3.Error, OSError):
+        return False
+    except Exception as error:  # noqa: BLE001 - pysqlite3's own Error class is not sqlite3.Error
+        if type(error).__module__.startswith("pysqlite3"):
+            return False
+        raise
+    return True
+
+
+def has_vectors(engine: Engine) -> bool:
+    """Whether this store can keep document vectors (always on PostgreSQL: they are plain bytes there)."""
+    return bool(getattr(engine, "causerie_vectors", engine.dialect.name != "sqlite"))
+
+
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, module=sqlite_module(), connect_args={"timeout": 30, "check_same_thread": False})
+    engine.causerie_vectors = True  # type: ignore[attr-defined]  # until a connection fails to load it
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
@@ -44,6 +82,8 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+        if not load_sqlite_vec(dbapi_connection):
+            engine.causerie_vectors = False  # type: ignore[attr-defined]
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
@@ -83,4 +123,4 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-__all__ = ["CommandError", "make_engine", "migrate", "current_revision", "head_revision"]
+__all__ = ["CommandError", "make_engine", "migrate", "current_revision", "head_revision", "has_vectors"]

@@ -39,12 +39,15 @@ def key_dict(key: KeyRecord) -> dict[str, Any]:
     return _plain({field: getattr(key, field) for field in fields})
 
 
-def to_json(user: str, details: list[ConversationDetail], keys: list[KeyRecord] | None = None) -> str:
+def to_json(user: str, details: list[ConversationDetail], keys: list[KeyRecord] | None = None,
+            collections: list[dict[str, Any]] | None = None) -> str:
     document: dict[str, Any] = {"format": "causerie.export", "version": FORMAT_VERSION,
                                 "exported_at": now().isoformat(), "user": user}
     if keys is not None:
         document["api_keys"] = [key_dict(key) for key in keys]
     document["conversations"] = [conversation_dict(detail) for detail in details]
+    if collections is not None:  # the documents' text as stored, passage by passage (not the vectors)
+        document["collections"] = _plain(collections)
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 

@@ -28,7 +28,8 @@ from causerie.store.search import search_messages
 def _conversation(row: Conversation, count: int = 0) -> ConversationRecord:
     return ConversationRecord(id=row.id, user_id=row.user_id, title=row.title, model=row.model,
                               system_prompt=row.system_prompt, created_at=utc(row.created_at),
-                              updated_at=utc(row.updated_at), message_count=count)
+                              updated_at=utc(row.updated_at), message_count=count,
+                              collections=list(row.collections) if row.collections else None)
 
 
 def _feedback(row: Feedback | None) -> FeedbackRecord | None:
@@ -44,7 +45,7 @@ def _message(row: Message, feedback: Feedback | None = None) -> MessageRecord:
         status=row.status, created_at=utc(row.created_at), updated_at=utc(row.updated_at), error=row.error,
         model=row.model, model_sha256=row.model_sha256, decoding=row.decoding, prompt_tokens=row.prompt_tokens,
         completion_tokens=row.completion_tokens, ttft_ms=row.ttft_ms, duration_ms=row.duration_ms,
-        feedback=_feedback(feedback),
+        feedback=_feedback(feedback), sources=row.sources,
     )
 
 
@@ -63,11 +64,13 @@ class HistoryMixin(StoreBase):
 
     # --- conversations ---
     def create_conversation(self, user_id: int, *, title: str = "", model: str | None = None,
-                            system_prompt: str | None = None) -> ConversationRecord:
+                            system_prompt: str | None = None, collections: list[str] | None = None
+                            ) -> ConversationRecord:
         moment = now()
         with self._write() as session:
             row = Conversation(id=secrets.token_hex(16), user_id=user_id, title=title, model=model,
-                               system_prompt=system_prompt, created_at=moment, updated_at=moment)
+                               system_prompt=system_prompt, collections=collections or None, created_at=moment,
+                               updated_at=moment)
             session.add(row)
             session.flush()
             return _conversation(row)
@@ -139,8 +142,8 @@ class HistoryMixin(StoreBase):
 
     # --- an exchange, written as it streams ---
     def begin_exchange(self, user_id: int, conversation_id: str, content: str, *, model: str | None = None,
-                       model_sha256: str | None = None, decoding: dict[str, Any] | None = None
-                       ) -> tuple[MessageRecord, MessageRecord]:
+                       model_sha256: str | None = None, decoding: dict[str, Any] | None = None,
+                       sources: list[dict[str, Any]] | None = None) -> tuple[MessageRecord, MessageRecord]:
         """Write the user's message and an empty `interrupted` answer, at the next two positions, in one
         transaction under a lock on the conversation: concurrent exchanges never interleave."""
         moment = now()
@@ -151,7 +154,7 @@ class HistoryMixin(StoreBase):
                       "updated_at": moment}
             question = Message(seq=(last or 0) + 1, role="user", content=content, status=COMPLETE, **common)
             answer = Message(seq=(last or 0) + 2, role="assistant", content="", status=INTERRUPTED, model=model,
-                             model_sha256=model_sha256, decoding=decoding, **common)
+                             model_sha256=model_sha256, decoding=decoding, sources=sources, **common)
             session.add_all([question, answer])
             conversation.updated_at = moment
             session.flush()

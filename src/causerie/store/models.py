@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Statuses of a message. An answer is written `interrupted` when it starts and becomes `complete` (or
@@ -62,6 +74,7 @@ class Conversation(Base):
     title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     model: Mapped[str | None] = mapped_column(String(200))
     system_prompt: Mapped[str | None] = mapped_column(Text)
+    collections: Mapped[list | None] = mapped_column(JSON)  # names of the collections its answers cite
     created_at: Mapped[datetime] = _stamp()
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
@@ -89,6 +102,7 @@ class Message(Base):
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
     ttft_ms: Mapped[float | None] = mapped_column(Float)
     duration_ms: Mapped[float | None] = mapped_column(Float)
+    sources: Mapped[list | None] = mapped_column(JSON)  # the passages a grounded answer was given
     created_at: Mapped[datetime] = _stamp()
     updated_at: Mapped[datetime] = _stamp()
 
@@ -119,3 +133,66 @@ class RateBucket(Base):
     tokens: Mapped[float] = mapped_column(Float, nullable=False)
     updated_at: Mapped[float] = mapped_column(Float, nullable=False)
     granted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class Collection(Base):
+    """A user's set of documents, searched together. The vectors of its chunks come from one embedder
+    (`embedder`, `dimensions`): a search with another one would compare unrelated spaces, so it is refused.
+    `revision` grows with every change, so a process holding the vectors in memory (PostgreSQL's exact
+    search) knows when to reload them."""
+
+    __tablename__ = "collections"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_collections_user_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    embedder: Mapped[str] = mapped_column(String(200), nullable=False)
+    dimensions: Mapped[int] = mapped_column(Integer, nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = _stamp()
+    updated_at: Mapped[datetime] = _stamp()
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    # sqlite_autoincrement: a document id a client holds never names a newer document.
+    __table_args__ = (UniqueConstraint("collection_id", "sha256", name="uq_documents_collection_sha256"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)  # of the file: re-adding it is a no-op
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str | None] = mapped_column(String(300))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    chunk_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    token_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    warnings: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = _stamp()
+
+
+class DocumentChunk(Base):
+    """A passage of a document. Its vector lives in sqlite-vec's `chunk_vectors_<dims>` table on SQLite
+    (kept in step by a trigger, see store/vectors.py) and in `embedding` (float32 bytes) on PostgreSQL."""
+
+    __tablename__ = "chunks"
+    # sqlite_autoincrement: a chunk id is never reused, so a vector can never be matched to a newer chunk.
+    __table_args__ = (Index("ix_chunks_document_seq", "document_id", "seq"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    heading: Mapped[str | None] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer)
+    tokens: Mapped[int] = mapped_column(Integer, nullable=False)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -68,6 +68,7 @@ class ConversationRecord:
     created_at: datetime
     updated_at: datetime
     message_count: int = 0
+    collections: list[str] | None = None  # the collections its answers are grounded on
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class MessageRecord:
     ttft_ms: float | None = None
     duration_ms: float | None = None
     feedback: FeedbackRecord | None = None
+    sources: list[dict[str, Any]] | None = None  # a grounded answer's sources (documents/grounding.py)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from causerie.api.common import (
     UsageInfo,
     stop_list,
 )
+from causerie.api.documents.protocol import SourceOut
 from causerie.engines.base import GenerationRequest
 
 
@@ -70,6 +71,10 @@ class ChatCompletionRequest(BaseModel):
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension
     min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
+    collections: list[str] | None = Field(
+        None, min_length=1, max_length=8, description="causerie's extension: ground the answer on these "
+        "collections of the caller (see /v1/collections). The answer cites numbered sources ([1], [2]), "
+        "returned in `sources`; when no passage is relevant it says the documents do not hold the answer.")
 
     def to_generation_request(self, default_max_tokens: int) -> GenerationRequest:
         """The engine's request, as vLLM's `to_sampling_params`: the one place these fields meet the engine."""
@@ -104,6 +109,7 @@ class ChatCompletion(BaseModel):
     usage: UsageInfo
     system_fingerprint: str
     causerie: ModelFacts
+    sources: list[SourceOut] | None = Field(None, description="A grounded answer's sources (`collections`).")
 
 
 class Delta(BaseModel):
@@ -127,3 +133,5 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChunkChoice]
     usage: UsageInfo | None = None
     causerie: ModelFacts | None = None
+    sources: list[SourceOut] | None = Field(None, description="On the first chunk of a grounded answer (none "
+                                            "cited yet), and again after the last with `cited` set.")

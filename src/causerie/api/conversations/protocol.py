@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from causerie.api.common import ModelFacts, Seed, StopField, TokenCount, stop_list
+from causerie.api.documents.protocol import SourceOut
+from causerie.documents.grounding import mark_cited
 from causerie.engines.base import GenerationRequest
 from causerie.store.records import ConversationRecord, FeedbackRecord, MessageRecord, SearchHit
 
@@ -17,10 +19,15 @@ def unix(moment: Any) -> int:
 
 
 # --- requests ---
+COLLECTIONS = Field(None, max_length=8, description="Ground the answers on these collections of the caller "
+                    "(see /v1/collections): they cite numbered sources, returned with each answer.")
+
+
 class ConversationCreate(BaseModel):
     title: str = Field("", max_length=200)
     model: str | None = Field(None, max_length=200)
     system_prompt: str | None = None
+    collections: list[str] | None = COLLECTIONS
 
 
 class ConversationRename(BaseModel):
@@ -36,6 +43,8 @@ class MessageCreate(BaseModel):
     max_tokens: TokenCount | None = None
     seed: Seed | None = None
     stop: StopField = None
+    collections: list[str] | None = Field(None, max_length=8, description="This question's collections, instead "
+                                          "of the conversation's ([] for none).")
 
     def to_generation_request(self, messages: list[dict[str, str]], default_max_tokens: int) -> GenerationRequest:
         """The engine's request for this question, after `messages` (the conversation, trimmed)."""
@@ -88,6 +97,7 @@ class MessageOut(BaseModel):
     usage: MessageUsage | None = None
     timings: MessageTimings | None = None
     feedback: FeedbackOut | None = None
+    sources: list[SourceOut] | None = Field(None, description="A grounded answer's numbered sources.")
     created_at: int
     updated_at: int
 
@@ -103,6 +113,8 @@ class MessageOut(BaseModel):
             timings=MessageTimings(ttft_ms=record.ttft_ms, duration_ms=record.duration_ms) if answer else None,
             feedback=FeedbackOut.of(record.feedback), created_at=unix(record.created_at),
             updated_at=unix(record.updated_at),
+            sources=[SourceOut.of(data) for data in mark_cited(record.sources, record.content)]
+            if record.sources is not None else None,
         )
 
 
@@ -112,6 +124,7 @@ class ConversationOut(BaseModel):
     title: str
     model: str | None
     system_prompt: str | None
+    collections: list[str] | None = None
     message_count: int
     created_at: int
     updated_at: int
@@ -119,8 +132,8 @@ class ConversationOut(BaseModel):
     @classmethod
     def of(cls, record: ConversationRecord) -> ConversationOut:
         return cls(id=record.id, title=record.title, model=record.model, system_prompt=record.system_prompt,
-                   message_count=record.message_count, created_at=unix(record.created_at),
-                   updated_at=unix(record.updated_at))
+                   collections=record.collections, message_count=record.message_count,
+                   created_at=unix(record.created_at), updated_at=unix(record.updated_at))
 
 
 class ConversationDetailOut(ConversationOut):
@@ -152,6 +165,7 @@ class UserDeleted(BaseModel):
     object: Literal["user.deleted"] = "user.deleted"
     user: str
     conversations: int
+    collections: int = Field(0, description="Document collections deleted with their documents and passages.")
     account_deleted: bool
 
 

@@ -38,10 +38,13 @@ from causerie.api.conversations.protocol import (
     SearchResults,
     UserDeleted,
 )
-from causerie.api.generation import Generation, check_capabilities
+from causerie.api.documents.service import DocumentService
+from causerie.api.generation import CannedGeneration, Generation, check_capabilities
 from causerie.api.metrics import Metrics
 from causerie.conversations.prompt import fitting_messages, title_from
-from causerie.engines.base import Engine
+from causerie.documents.grounding import public_sources
+from causerie.documents.library import Grounding
+from causerie.engines.base import Engine, GenerationRequest
 from causerie.engines.pool import EnginePool
 from causerie.errors import CauserieError, InvalidRequest, PayloadTooLarge
 from causerie.settings import Settings
@@ -67,8 +70,10 @@ def check_text(value: str, field: str, limit: int) -> None:
 
 
 class ConversationService:
-    def __init__(self, store: StoreHandle, pool: EnginePool, metrics: Metrics, settings: Settings):
+    def __init__(self, store: StoreHandle, pool: EnginePool, metrics: Metrics, settings: Settings,
+                 documents: DocumentService | None = None):
         self.handle, self.pool, self.metrics, self.settings = store, pool, metrics, settings
+        self.documents = documents
         self.locks = KeyedLocks()
 
     async def _call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -96,8 +101,9 @@ class ConversationService:
             check_text(getattr(body, field) or "", field, self.settings.max_message_chars)
         model = self.pool.get(body.model).name if body.model else None  # an unknown model: 404 now, not later
         store, user_id = await self._owner(principal)
+        collections = await self._collections(user_id, body.collections)
         created = await self._call(store.create_conversation, user_id, title=body.title.strip(), model=model,
-                                   system_prompt=body.system_prompt)
+                                   system_prompt=body.system_prompt, collections=collections)
         return ConversationOut.of(created)
 
     async def get(self, principal: Principal, conversation_id: str) -> ConversationDetailOut:
@@ -146,10 +152,12 @@ class ConversationService:
         details = await self._call(store.export, user_id, conversation_id)
         if fmt == "markdown":
             return to_markdown(details, lang)
-        keys = None
-        if conversation_id is None and principal.key is not None:  # everything stored about the user
-            keys = await self._call(store.list_keys, principal.user_name)
-        return to_json(principal.user_name, details, keys)
+        keys, documents = None, None
+        if conversation_id is None:  # everything stored about the user
+            documents = await self._call(store.export_documents, user_id)
+            if principal.key is not None:
+                keys = await self._call(store.list_keys, principal.user_name)
+        return to_json(principal.user_name, details, keys, documents)
 
     async def delete_me(self, principal: Principal) -> UserDeleted:
         """Erasure. A stored user is deleted with everything they own, keys included; the local user of
@@ -157,10 +165,14 @@ class ConversationService:
         store, user_id = await self._owner(principal)
         if principal.key is None:
             gone = await self._call(store.delete_all_conversations, user_id)
-            return UserDeleted(user=LOCAL_USER, conversations=gone, account_deleted=False)
+            collections = await self._call(store.delete_all_collections, user_id)
+            return UserDeleted(user=LOCAL_USER, conversations=gone, collections=collections, account_deleted=False)
         owned = (await self._call(store.list_conversations, user_id, limit=1))[1]
-        await self._call(store.delete_user, principal.user_name)
-        return UserDeleted(user=principal.user_name, conversations=owned, account_deleted=True)
+        collections = len(await self._call(store.list_collections, user_id))
+        await self._call(store.delete_user, principal.user_name)  # its collections, documents, vectors too
+        await self._call(store.scrub_documents)
+        return UserDeleted(user=principal.user_name, conversations=owned, collections=collections,
+                           account_deleted=True)
 
     # --- an exchange ---
     async def post_message(self, principal: Principal, conversation_id: str, body: MessageCreate,
@@ -199,11 +211,16 @@ class ConversationService:
             fitting_messages(engine, detail.conversation.system_prompt, detail.messages, body.content),
             self.settings.max_tokens_default)
         check_capabilities(engine, request)
+        collections = detail.conversation.collections if body.collections is None else body.collections
+        grounding = await self._ground(user_id, collections, request)
+        sources = public_sources(grounding.sources, "", grounding.lang) if grounding else None
         question, answer = await self._call(store.begin_exchange, user_id, conversation_id, body.content,
                                             model=engine.name, model_sha256=engine.card.sha256,
-                                            decoding=decoding_of(body))
+                                            decoding=decoding_of(body), sources=sources)
         recorder = AnswerRecorder(store, answer, self.settings.store_flush_ms)
-        generation = Generation(engine, request, self.metrics)
+        generation: Generation | CannedGeneration = (
+            CannedGeneration(grounding.answer) if grounding and grounding.answer is not None
+            else Generation(engine, request, self.metrics))
         try:
             await generation.start(streaming=body.stream)
         except Exception as error:  # kept, with the reason: the question is not lost
@@ -211,6 +228,23 @@ class ConversationService:
             await recorder.finish(ERROR, None, error=reason)
             raise
         return engine, question, recorder, generation
+
+    async def _collections(self, user_id: int, names: list[str] | None) -> list[str] | None:
+        """Collections a conversation is grounded on: each must be the caller's (404 otherwise), now."""
+        if not names or self.documents is None:
+            return None
+        for name in names:
+            await self.documents.collection_for(user_id, name)
+        return list(dict.fromkeys(names))
+
+    async def _ground(self, user_id: int, collections: list[str] | None, request: GenerationRequest
+                      ) -> Grounding | None:
+        if not collections or self.documents is None:
+            return None
+        grounding = await self.documents.ground_for(user_id, collections, request.messages, None)
+        if grounding.messages is not None:
+            request.messages = grounding.messages
+        return grounding
 
     async def _titled(self, store: Store, question: MessageRecord) -> None:
         """The first exchange that completes names an untitled conversation (a title lost to a store

@@ -6,15 +6,20 @@ A task runs a row in one of two modes: `skill` (causerie's own prompt or skill, 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from causerie.engines.base import Engine, GenerationRequest
 from causerie.eval.data import Row, Split, read_rows, require_fields, select
 from causerie.sandbox.runner import Sandbox
 from causerie.skills.base import Skill
 from causerie.skills.registry import skill_class
+
+if TYPE_CHECKING:
+    from causerie.documents.embedders.base import Embedder
+    from causerie.documents.ingest import Limits
 
 Mode = Literal["skill", "naive"]
 Record = dict[str, Any]
@@ -32,6 +37,9 @@ class RunContext:
     attempts: int = 3  # fix tasks, skill mode: fix-and-test rounds
     lang: str = "fr"
     sandbox: Sandbox | None = None  # code tasks: where tests run (never in this process)
+    embedder: Embedder | None = None  # document tasks: the embedder and chunk limits of the real ingest path
+    limits: Limits | None = None
+    on_prepare: Callable[[int, int], None] | None = None  # `Task.prepare`'s progress: (done, total)
     cancel: threading.Event = field(default_factory=threading.Event)
 
     def decoding(self) -> dict[str, Any]:
@@ -46,6 +54,11 @@ class Task:
     metrics: ClassVar[tuple[str, ...]]  # the first is the headline metric
     uses_attempts: ClassVar[bool] = False
     needs_sandbox: ClassVar[bool] = False
+    needs_engine: ClassVar[bool] = True  # False: no chat model is loaded (document retrieval)
+    needs_embedder: ClassVar[bool] = False
+    # Rows scored against each other (each query searches all the run's documents): how many rows run is then
+    # part of the run's identity, so a --limit 5 run never reuses the records of a --limit 50 one.
+    pooled: ClassVar[bool] = False
 
     # --- to implement -------------------------------------------------------------------------
     def is_dev(self, index: int, row: Row) -> bool:
@@ -66,6 +79,16 @@ class Task:
 
     def failed(self, row: Row, message: str) -> Record:
         return {**self.empty(row), "error_message": message}
+
+    def prepare(self, rows: list[Row], ctx: RunContext) -> None:
+        """Before rows run (skipped when all are cached): e.g. index the documents they search."""
+
+    def release(self) -> None:
+        """After the run: free what `prepare` made."""
+
+    def details(self, records: list[Record]) -> dict[str, Any]:
+        """Task-specific facts for the summary besides the metrics (embedder, chunk size, timings)."""
+        return {}
 
     # --- shared -------------------------------------------------------------------------------
     first_half_dev: ClassVar[bool] = False

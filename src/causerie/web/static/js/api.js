@@ -65,8 +65,9 @@ export const getJSON = async (path, options) => (await call("GET", path, options
 export const sendJSON = async (method, path, json, options = {}) =>
   (await call(method, path, { ...options, json })).json();
 
-/** The JSON events of a server-sent event stream; an in-band {"error": …} event is thrown. */
-export async function* events(response) {
+/** The JSON events of a server-sent event stream; an in-band {"error": …} event is thrown, unless
+ * `keepErrors` (an upload's refused file is one event among others: the next files still go in). */
+export async function* events(response, { keepErrors = false } = {}) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -82,7 +83,7 @@ export async function* events(response) {
       if (!data) continue;
       if (data === "[DONE]") return;
       const event = JSON.parse(data);
-      if (event.error) throw new ApiError(200, event.error);
+      if (event.error && !keepErrors) throw new ApiError(200, event.error);
       yield event;
     }
   }

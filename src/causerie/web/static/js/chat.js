@@ -1,6 +1,7 @@
 // The open conversation: its messages, sending and streaming an answer, stop, regenerate, edit-and-resend.
 // Everything goes through /api/conversations, so the history is the store's, not the page's.
 import { call, events, getJSON, sendJSON } from "./api.js";
+import { collections } from "./collections.js";
 import { t } from "./i18n.js";
 import { assistantMessage, markStopped, setFacts, showError as showInline, showText, storedAnswer, userMessage }
   from "./messages.js";
@@ -9,12 +10,13 @@ import { startReading } from "./speech.js";
 import { $, html, showError } from "./ui.js";
 
 export class Chat {
-  constructor({ onChanged, onBusy }) {
+  constructor({ onChanged, onBusy, onConversation = () => {} }) {
     this.log = $("#messages");
     this.conversation = null; // {id, title, …} once the first message is sent
     this.controller = null; // aborts the answer being streamed
     this.onChanged = onChanged; // the list must refresh (new conversation, new title)
     this.onBusy = onBusy;
+    this.onConversation = onConversation; // opened, created (true) or cleared (null): the documents follow
   }
 
   get busy() { return this.controller !== null; }
@@ -22,6 +24,7 @@ export class Chat {
   clear() {
     this.stop();
     this.conversation = null;
+    this.onConversation(null);
     for (const el of this.log.querySelectorAll(".message, .skill-note")) el.remove();
     $("#empty").hidden = false;
     $("#chat-title").textContent = "";
@@ -33,6 +36,7 @@ export class Chat {
     const detail = await getJSON(`/api/conversations/${encodeURIComponent(id)}`);
     this.clear();
     this.conversation = detail;
+    this.onConversation(detail);
     $("#chat-title").textContent = detail.title || t("web.untitled");
     history.replaceState(null, "", `#${detail.id}`);
     for (const message of detail.messages) {
@@ -64,8 +68,9 @@ export class Chat {
 
   async ensureConversation() {
     if (this.conversation) return this.conversation;
-    const body = { model: chosenModel(), ...(prefs.system ? { system_prompt: prefs.system } : {}) };
+    const body = { model: chosenModel(), ...(prefs.system ? { system_prompt: prefs.system } : {}), ...collections.forCreate() };
     this.conversation = await sendJSON("POST", "/api/conversations", body);
+    this.onConversation(this.conversation, true);
     history.replaceState(null, "", `#${this.conversation.id}`);
     this.onChanged();
     return this.conversation;
@@ -93,12 +98,14 @@ export class Chat {
     let frame = 0;
     try {
       const response = await call("POST", `/api/conversations/${this.conversation.id}/messages`, {
-        json: { content: text, stream: true, model: chosenModel() }, signal: this.controller.signal,
+        json: { content: text, stream: true, model: chosenModel(), ...collections.forMessage() },
+        signal: this.controller.signal,
       });
       for await (const event of events(response)) {
         if (event.type === "start") {
           question.dataset.id = event.user_message.id;
           answer.dataset.id = event.assistant_message.id;
+          answer.answer.sources = event.assistant_message.sources ?? null; // numbered now, cited at the end
           setFacts(answer, event.causerie);
         } else if (event.type === "delta") {
           received += event.content;
@@ -107,6 +114,7 @@ export class Chat {
           if (!frame) frame = requestAnimationFrame(() => { frame = 0; showText(answer, received, false); this.scroll(); });
         } else if (event.type === "end") {
           answer.answer.message = event.message;
+          if (event.message.sources) answer.answer.sources = event.message.sources;
         }
       }
       cancelAnimationFrame(frame);

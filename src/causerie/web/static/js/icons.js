@@ -20,6 +20,11 @@ const PATHS = {
   more: "M5 12h.01M12 12h.01M19 12h.01",
   sparkle: "M12 3l1.9 5.1L19 10l-5.1 1.9L12 17l-1.9-5.1L5 10l5.1-1.9z",
   shield: "M12 3l8 3v6c0 4.5-3.4 8.3-8 9-4.6-.7-8-4.5-8-9V6z",
+  file: "M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8zM14 3v5h5M9 13h6M9 17h6",
+  files: "M10 3h6l4 4v9a2 2 0 0 1-2 2h-8a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM16 3v4h4M4 8v11a2 2 0 0 0 2 2h9",
+  trash: "M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3",
+  upload: "M12 16V4M7 9l5-5 5 5M5 20h14",
+  back: "M15 18l-6-6 6-6",
 };
 
 export function icon(name) {

@@ -1,20 +1,32 @@
 // Start-up and wiring: settings, language and theme first (no flash), then models, the list, the composer.
 import { onUnauthorized, setApiKey } from "./api.js";
+import { Attach } from "./attach.js";
 import { Chat } from "./chat.js";
+import { collections } from "./collections.js";
+import { DocumentsPanel } from "./documents.js";
 import { applyIcons } from "./icons.js";
 import { setLang, t } from "./i18n.js";
 import { handleCopyClicks } from "./markdown.js";
 import { handleMessageClicks } from "./messages.js";
 import { aboutModel, applyTheme, cardFacts, chosenModel, fillModelSelect, loadModels, prefs, server, wireSettings } from "./prefs.js";
 import { Sidebar } from "./sidebar.js";
+import { closePassage, handleSourceClicks } from "./sources.js";
 import { loadSkills, parseSlash, SkillMode, SKILLS, slashList } from "./skills.js";
 import { canDictate, toggleDictation, wirePlayer } from "./speech.js";
 import { $, autoGrow, showError, showFacts, showNotice } from "./ui.js";
 
 const input = $("#composer-input");
-const chat = new Chat({ onChanged: () => sidebar.refresh().catch(showError), onBusy: setBusy });
+const chat = new Chat({
+  onChanged: () => sidebar.refresh().catch(showError),
+  onBusy: setBusy,
+  onConversation: (conversation, created) => {
+    collections.follow(conversation, created);
+    if (!created) closePassage();
+  },
+});
 const sidebar = new Sidebar(chat);
 const skills = new SkillMode(chat);
+const attach = new Attach({ chat, panel: new DocumentsPanel() });
 
 function setBusy(busy) {
   $("#send").hidden = busy;
@@ -79,7 +91,6 @@ function wireComposer() {
   });
   input.addEventListener("input", () => autoGrow(input));
   $("#stop").addEventListener("click", () => chat.stop());
-  $("#attach").addEventListener("click", () => $("#file-input").click());
   $("#file-input").addEventListener("change", (event) => { loadFile(event.target.files[0]); event.target.value = ""; });
   const box = $("#composer-box");
   box.addEventListener("dragover", (event) => { event.preventDefault(); $("#drop-hint").hidden = false; });
@@ -106,10 +117,12 @@ function wireComposer() {
   }
 }
 
-/** A text file, dropped, pasted or attached, goes into the composer, ready to summarize or translate. */
+/** A text file, dropped, pasted or attached, goes into the composer, ready to summarize or translate; a PDF,
+ * DOCX or ODT goes to the conversation's documents instead. */
 async function loadFile(file) {
   if (!file) return;
   const looksText = file.type.startsWith("text/") || /\.(txt|md|markdown|csv|json|html?|py|js|log)$/i.test(file.name);
+  if (!looksText && attach.accepts(file)) return attach.addFiles([file]);
   if (!looksText) return showError(new Error(t("web.file_not_text", { name: file.name })));
   input.value = await file.text();
   autoGrow(input);
@@ -133,6 +146,7 @@ function wireFrame() {
   $("#info-close").addEventListener("click", () => $("#info-dialog").close());
   window.addEventListener("hashchange", () => openFromHash());
   handleCopyClicks($("#messages"));
+  handleSourceClicks($("#messages"));
   handleMessageClicks($("#messages"), {
     read: (el) => chat.read(el),
     regenerate: (el) => chat.regenerate(el).catch(showError),
@@ -200,7 +214,8 @@ async function start() {
   wireFrame();
   wireModelNotice();
   try {
-    await Promise.all([loadModels(), loadSkills()]);
+    await Promise.all([loadModels(), loadSkills(),
+      collections.refresh().catch((error) => console.warn("causerie: no documents:", error.message))]);
     skills.renderBar();
     fillModelSelect($("#model"), prefs.model || chosenModel());
     showModelNotice();

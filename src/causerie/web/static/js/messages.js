@@ -2,6 +2,7 @@
 import { t } from "./i18n.js";
 import { copyText, escapeHTML, flashCopied, renderMarkdown } from "./markdown.js";
 import { cardFacts, server } from "./prefs.js";
+import { decorateCitations, showSources } from "./sources.js";
 import { html, showFacts } from "./ui.js";
 
 const AVATAR = `<div class="avatar" aria-hidden="true"><span data-icon="sparkle"></span></div>`;
@@ -38,7 +39,7 @@ export function assistantMessage(facts = {}) {
       </div>
     </div></article>`);
   el.setAttribute("aria-label", t("web.assistant"));
-  el.answer = { text: "", facts, message: null };
+  el.answer = { text: "", facts, message: null, sources: null }; // sources: a grounded answer's
   setFacts(el, facts);
   return el;
 }
@@ -54,7 +55,11 @@ export function showText(el, text, final) {
   const content = el.querySelector(".content");
   if (!text && !final) return;
   renderMarkdown(content, text, final);
-  if (final) el.removeAttribute("aria-busy");
+  if (el.answer.sources?.length) decorateCitations(content, el.answer.sources);
+  if (final) {
+    el.removeAttribute("aria-busy");
+    showSources(el);
+  }
 }
 
 export function showError(el, message) {
@@ -69,6 +74,7 @@ export function showError(el, message) {
 export function storedAnswer(message) {
   const el = assistantMessage({ model: message.model, sha256: message.model_sha256 });
   el.answer.message = message;
+  el.answer.sources = message.sources ?? null;
   el.dataset.id = message.id;
   showText(el, message.content, true);
   if (message.status === "interrupted") markStopped(el);

@@ -1,0 +1,1 @@
+"""Embeddings endpoint: POST /v1/embeddings (OpenAI's), served by the configured embedder."""
