@@ -1,5 +1,5 @@
 """What schemathesis may ask of a real model, shared by tests/integration/test_openapi_fuzz_engine.py and
-bench/fuzz.sh: few tokens (an absent max_tokens, or a valid one above the cap), and `n` within the server's
+bench/fuzz.sh: few tokens (an absent or null max_tokens, or a valid one above the cap), and `n` within the server's
 slots (like the context length, that limit is the engine's; the document gives the wire's). Invalid values
 stay as generated, so the negative cases still test the server's refusals."""
 
@@ -17,5 +17,6 @@ def cap(case: Any, slots: int) -> Any:
             value = case.body.get(key)
             if isinstance(value, int | float) and not isinstance(value, bool) and value > limit:
                 case.body[key] = limit
-        case.body.setdefault("max_tokens", MAX_TOKENS)
+        if case.body.get("max_tokens") is None:  # absent or null: the server's default, hundreds of tokens
+            case.body["max_tokens"] = MAX_TOKENS
     return case

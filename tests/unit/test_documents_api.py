@@ -218,6 +218,20 @@ async def test_another_users_collection_cannot_ground_an_answer(settings, fake):
         assert fake.requests == []
 
 
+async def test_grounding_refuses_a_blank_name_or_a_missing_question_in_that_order(http, fake):
+    """A blank collection name is refused as the document says (400, in words); an unknown collection is a 404 before the
+    question is read; only a known collection with no user question is the request's 400."""
+    blank = {"model": "fake", "collections": [" "], "messages": [{"role": "user", "content": "tarif ?"}]}
+    refused_blank = openai_error(await http.post("/v1/chat/completions", json=blank), 400)
+    assert refused_blank["param"] == "collections.0" and "espaces" in refused_blank["message"]
+    no_question = {"model": "fake", "collections": ["nulle-part"], "messages": [{"role": "tool"}]}
+    openai_error(await http.post("/v1/chat/completions", json=no_question), 404)
+    await upload(http, "piscine", ("tarifs.md", TARIFS.encode(), "text/markdown"))
+    refused = openai_error(await http.post("/v1/chat/completions", json={**no_question, "collections": ["piscine"]}),
+                           400)
+    assert refused["param"] == "messages" and fake.requests == []
+
+
 async def test_a_conversation_grounded_on_a_collection_stores_its_sources(http, fake):
     await upload(http, "piscine", ("tarifs.md", TARIFS.encode(), "text/markdown"))
     created = (await http.post("/api/conversations", json={"collections": ["piscine"]})).json()

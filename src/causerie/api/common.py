@@ -24,6 +24,7 @@ def not_a_boolean(value: Any) -> Any:
 
 
 NotBool = BeforeValidator(not_a_boolean)
+NOT_BLANK = r"\S"  # a name that must hold something besides spaces; api/errors.py says so in words
 TokenCount = Annotated[int, Field(ge=1, le=MAX_TOKENS_LIMIT), NotBool]  # NotBool last: the bounds stay in the schema
 # ±2**53: the integers any JSON parser (JavaScript's too) keeps exact; the local engine folds a seed to 32 bits.
 Seed = Annotated[int, Field(ge=-(2**53), le=2**53, description="An integer within ±2**53; the same seed and "

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from causerie.api.common import NOT_BLANK
 from causerie.errors import CauserieError
 from causerie.i18n import lang_from_header, t
 
@@ -71,6 +72,8 @@ def _field_message(error: dict, field: str, lang: str) -> str:
         return t(key, lang, field=field, value=_short(shown), limit=ctx[bound])
     if kind == "missing":
         return t("api.missing_field", lang, field=field)
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK:
+        return t("api.blank_field", lang, field=field)
     return t("api.invalid_field", lang, field=field, detail=error.get("msg", "invalid"))
 
 

@@ -80,6 +80,8 @@ class DocumentLibrary:
 
     def ground(self, user_id: int, collections: Sequence[str], messages: Sequence[dict[str, Any]],
                lang: str | None = None) -> Grounding:
+        for name in check_collections(collections):  # an unknown collection is a 404 before the question's 400
+            self.store.get_collection(user_id, name)
         question = last_question(messages)
         lang = detect_language(question) or lang
         hits = self.search(user_id, collections, question, limit=GROUNDING_PASSAGES)

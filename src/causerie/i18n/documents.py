@@ -102,9 +102,9 @@ DOCUMENTS: dict[str, dict[str, str]] = {
     },
     # --- the `docs` commands ---
     "cli.help.docs": {
-        "fr": "Vos documents : les ajouter à une collection, les lister, les retirer, y chercher. Puis : "
+        "fr": "Gérer vos documents : les ajouter à une collection, les lister, les retirer, y chercher. Puis : "
         "causerie ask --docs COLLECTION \"question\".",
-        "en": "Your documents: add them to a collection, list, remove, search them. Then: "
+        "en": "Manage your documents: add them to a collection, list, remove, search them. Then: "
         "causerie ask --docs COLLECTION \"question\".",
     },
     "cli.help.docs_add": {

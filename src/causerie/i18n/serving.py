@@ -55,6 +55,10 @@ SERVING: dict[str, dict[str, str]] = {
         "fr": "Champ « {field} » manquant : il est obligatoire.",
         "en": "Field '{field}' is missing: it is required.",
     },
+    "api.blank_field": {
+        "fr": "Champ « {field} » vide : donnez un nom qui ne soit pas fait que d'espaces.",
+        "en": "Field '{field}' is blank: give a name that is not only spaces.",
+    },
     "api.empty_stop": {
         "fr": "Champ « stop » : une séquence d'arrêt vide arrêterait la réponse avant son début. "
         "Retirez-la ou donnez du texte.",

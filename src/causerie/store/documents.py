@@ -31,10 +31,13 @@ MAX_FTS_TERMS = 24
 
 # Full-text search over chunks for retrieval: ANY of the words (a question rarely has all its words in the
 # passage), ranked by BM25 / ts_rank, so rare words weigh most.
+# CROSS JOIN keeps the FTS index as the outer loop: with a plain JOIN SQLite's planner walked the user's
+# chunks by ix_chunks_user_id and ran MATCH once per row (245 s for a question on 20,000 chunks, 40 ms
+# this way). `rank` is FTS5's bm25, read from the index instead of recomputed per row.
 SQLITE_TEXT = text("""
-SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+SELECT c.id FROM chunks_fts CROSS JOIN chunks c ON c.id = chunks_fts.rowid
 WHERE chunks_fts MATCH :query AND c.user_id = :user_id AND c.collection_id IN ({ids})
-ORDER BY bm25(chunks_fts) LIMIT :limit
+ORDER BY chunks_fts.rank LIMIT :limit
 """)
 POSTGRES_TEXT = text("""
 WITH q AS (SELECT replace(plainto_tsquery('french', :query)::text, '&', '|')::tsquery AS query)

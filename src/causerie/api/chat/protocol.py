@@ -19,7 +19,7 @@ from causerie.api.common import (
     UsageInfo,
     stop_list,
 )
-from causerie.api.documents.protocol import SourceOut
+from causerie.api.documents.protocol import CollectionName, SourceOut
 from causerie.engines.base import GenerationRequest
 
 
@@ -71,7 +71,7 @@ class ChatCompletionRequest(BaseModel):
     top_k: TopK | None = None  # vLLM's and llama.cpp's extension
     min_p: float | None = Field(None, ge=0, le=1, description="vLLM's and llama.cpp's extension.")
     user: str | None = None
-    collections: list[str] | None = Field(
+    collections: list[CollectionName] | None = Field(
         None, min_length=1, max_length=8, description="causerie's extension: ground the answer on these "
         "collections of the caller (see /v1/collections). The answer cites numbered sources ([1], [2]), "
         "returned in `sources`; when no passage is relevant it says the documents do not hold the answer.")

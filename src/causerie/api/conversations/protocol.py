@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from causerie.api.common import ModelFacts, Seed, StopField, TokenCount, stop_list
-from causerie.api.documents.protocol import SourceOut
+from causerie.api.documents.protocol import CollectionName, SourceOut
 from causerie.documents.grounding import mark_cited
 from causerie.engines.base import GenerationRequest
 from causerie.store.records import ConversationRecord, FeedbackRecord, MessageRecord, SearchHit
@@ -27,7 +27,7 @@ class ConversationCreate(BaseModel):
     title: str = Field("", max_length=200)
     model: str | None = Field(None, max_length=200)
     system_prompt: str | None = None
-    collections: list[str] | None = COLLECTIONS
+    collections: list[CollectionName] | None = COLLECTIONS
 
 
 class ConversationRename(BaseModel):
@@ -43,8 +43,8 @@ class MessageCreate(BaseModel):
     max_tokens: TokenCount | None = None
     seed: Seed | None = None
     stop: StopField = None
-    collections: list[str] | None = Field(None, max_length=8, description="This question's collections, instead "
-                                          "of the conversation's ([] for none).")
+    collections: list[CollectionName] | None = Field(
+        None, max_length=8, description="This question's collections, instead of the conversation's ([] for none).")
 
     def to_generation_request(self, messages: list[dict[str, str]], default_max_tokens: int) -> GenerationRequest:
         """The engine's request for this question, after `messages` (the conversation, trimmed)."""

@@ -3,20 +3,23 @@ and the sources a grounded answer cites. Timestamps are Unix seconds, as in Open
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from causerie.api.common import NOT_BLANK
 from causerie.documents.search import Hit
 from causerie.store.document_records import CollectionRecord, DocumentRecord, PassageRecord
 
 SearchMethod = Literal["hybrid", "vector", "text"]
+# A collection's name, wherever a request names one: never blank, so the document says what the server takes.
+CollectionName = Annotated[str, Field(min_length=1, max_length=64, pattern=NOT_BLANK)]
 
 
 class CollectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=64, description="Unique among the caller's collections.")
+    name: CollectionName = Field(description="Unique among the caller's collections.")
     description: str = Field("", max_length=2000)
 
 
@@ -102,7 +105,7 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(min_length=1, max_length=4000)
-    collections: list[str] = Field(min_length=1, max_length=8)
+    collections: list[CollectionName] = Field(min_length=1, max_length=8)
     limit: int = Field(5, ge=1, le=50)
     method: SearchMethod = Field("hybrid", description="hybrid (vector and full text, fused by reciprocal "
                                  "rank), vector, or text (full text, any word).")

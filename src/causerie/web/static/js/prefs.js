@@ -23,8 +23,11 @@ export function applyTheme() {
 
 export async function loadModels() {
   const [models, health] = await Promise.all([getJSON("/v1/models"), getJSON("/health")]);
-  server.models = new Map(models.data.map((model) => [model.id, model]));
-  server.defaultModel = health.default_model || models.data[0]?.id || "";
+  // Only the chat models: /v1/models also lists the embedding model (card.tasks ["embeddings"]), which
+  // cannot answer a message.
+  const chat = models.data.filter((model) => (model.card?.tasks || ["chat"]).includes("chat"));
+  server.models = new Map(chat.map((model) => [model.id, model]));
+  server.defaultModel = health.default_model || chat[0]?.id || "";
 }
 
 /** The model the next message goes to: the picker's, else the saved default, else the server's. */
