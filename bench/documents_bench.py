@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from report_section import publish  # bench/ is on sys.path when a script here runs
+from report_section import git_head, publish  # bench/ is on sys.path when a script here runs
 from store_bench import RARE, WORDS, postgres
 
 from causerie import __version__
@@ -57,7 +56,8 @@ from fixtures.documents import make  # noqa: E402 - the test fixtures' PDF/DOCX 
 EVAL_DATA = ROOT.parent / "shared" / "eval-data"
 ORANGESUM_DEV = EVAL_DATA / "orangesum" / "orangesum_abstract_dev.jsonl"
 REAL_PDFS = ("/usr/share/doc/libtasn1-doc/libtasn1.pdf", "/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
-SEARCHES = {"common word": "maison", "rare word": RARE[0], "a question": "Quel est le prix du pain au marché ce matin ?"}
+SEARCHES = {"common word": "maison", "rare word": RARE[0],
+            "a question": "Quel est le prix du pain au marché ce matin ?"}
 
 
 def ms(seconds: float) -> float:
@@ -274,14 +274,6 @@ def grounded_ttft(model: str, questions: int) -> dict[str, Any]:
 
 
 # --- report -------------------------------------------------------------------------------------------------
-def git_head() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-
-
 def ingestion_lines(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Documents: ingestion", "",
              "Parsing is the best of 3 runs; the whole path (parse, chunk at 256 e5 tokens, embed with e5 at "
@@ -319,10 +311,10 @@ def search_lines(results: dict[str, dict[str, Any]], total: int, runs: int) -> l
         for (label, method), row in result["rows"].items():
             query = SEARCHES[label]
             lines.append(f"| {backend} | {label}: `{query}` | {method} | {row['hits']} | {row['p50']} | {row['p95']} |")
-    lines += ["", "Loading the chunks (vectors and full-text index included): " + ", ".join(
-        f"{backend} {result['load_s']:.0f} s" for backend, result in results.items()) + ". First vector search "
-        "of the process: " + ", ".join(f"{backend} {result['first_vector_ms']} ms" for backend, result in results.items())
-        + " (PostgreSQL reads the collection's vectors into memory there)."]
+    loads = ", ".join(f"{backend} {result['load_s']:.0f} s" for backend, result in results.items())
+    firsts = ", ".join(f"{backend} {result['first_vector_ms']} ms" for backend, result in results.items())
+    lines += ["", f"Loading the chunks (vectors and full-text index included): {loads}. First vector search of the "
+              f"process: {firsts} (PostgreSQL reads the collection's vectors into memory there)."]
     return lines
 
 

@@ -1,10 +1,22 @@
 """One shared way for the bench scripts to write their report into docs/benchmarks.md: each owns the text
 between its own `<!-- NAME:start -->` and `<!-- NAME:end -->` markers, replaced in place (or appended), and
-leaves the other benchmarks' sections alone."""
+leaves the other benchmarks' sections alone; and the revision a report was measured on."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_head() -> str:
+    """The checkout's short commit, or "?" outside a git clone (a report still gets written)."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
 
 
 def markers(name: str) -> tuple[str, str]:

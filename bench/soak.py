@@ -31,7 +31,6 @@ import os
 import platform
 import shlex
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from report_section import publish  # bench/ is on sys.path when a script here runs
+from report_section import git_head, publish  # bench/ is on sys.path when a script here runs
 from servers import running_server
 
 from causerie import __version__
 
-ROOT = Path(__file__).resolve().parent.parent
 TOPICS = ("la mer", "un robot", "Paris", "les volcans", "un chat", "la pluie", "les étoiles", "un train")
 
 
@@ -219,14 +217,6 @@ def report(tally: Tally, after: dict, elapsed: float, args: argparse.Namespace, 
         f"Command: `{shlex.join(['python', *sys.argv])}`", "", *rows])
 
 
-def git_revision() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="smollm2-135m-instruct")
@@ -255,7 +245,7 @@ def main() -> None:
             with running_server(args.home or Path(scratch), args.model, args.config.replace("\\n", "\n"),
                                 tuple(args.serve_args.split()), startup_timeout=300) as url:
                 tally, after, elapsed = asyncio.run(soak(url, args))
-    text = report(tally, after, elapsed, args, args.label or git_revision())
+    text = report(tally, after, elapsed, args, args.label or git_head())
     publish(text, args.out, args.section)
 
 

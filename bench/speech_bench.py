@@ -23,7 +23,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from causerie.speech.transcribe import Transcriber
 from causerie.speech.wer import word_error_rate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report_section import write_section  # noqa: E402  (bench/ is on sys.path when a script here runs)
+from report_section import git_head, write_section  # noqa: E402  (bench/ is on sys.path when a script here runs)
 from servers import start_server  # noqa: E402
 from speech_stories import ENGLISH_STORY, FRENCH_STORY  # noqa: E402
 
@@ -120,10 +119,6 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     return f"{cpu}, {len(os.sched_getaffinity(0))} cores available, Linux {platform.release()}"
-
-
-def git_head() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 
 
 def report(synth: list[dict], http: list[dict], stt: list[dict], info: dict) -> str:

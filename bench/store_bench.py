@@ -23,7 +23,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from report_section import write_section  # bench/ is on sys.path when a script here runs
+from report_section import git_head, write_section  # bench/ is on sys.path when a script here runs
 from sqlalchemy import insert
 
 from causerie import __version__
@@ -230,14 +229,6 @@ def versions() -> str:
              f"SQLAlchemy {sqlalchemy.__version__}", f"SQLite {sqlite3.sqlite_version}",
              f"psycopg {psycopg.__version__}"]
     return ", ".join(parts)
-
-
-def git_head() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
 
 
 def markdown(report: dict, args: argparse.Namespace, command: str) -> str:

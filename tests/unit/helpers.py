@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -129,3 +130,9 @@ class _LiveBody(httpx.AsyncByteStream):
         done, _ = await asyncio.wait({self.task}, timeout=3)
         if not done:  # the app ignored the disconnect; the test's own assertions will say so
             self.task.cancel()
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    """An eval data file: one JSON object a line, accents kept."""
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path

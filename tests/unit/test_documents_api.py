@@ -219,8 +219,8 @@ async def test_another_users_collection_cannot_ground_an_answer(settings, fake):
 
 
 async def test_grounding_refuses_a_blank_name_or_a_missing_question_in_that_order(http, fake):
-    """A blank collection name is refused as the document says (400, in words); an unknown collection is a 404 before the
-    question is read; only a known collection with no user question is the request's 400."""
+    """A blank collection name is refused as the document says (400, in words); an unknown collection is a 404
+    before the question is read; only a known collection with no user question is the request's 400."""
     blank = {"model": "fake", "collections": [" "], "messages": [{"role": "user", "content": "tarif ?"}]}
     refused_blank = openai_error(await http.post("/v1/chat/completions", json=blank), 400)
     assert refused_blank["param"] == "collections.0" and "espaces" in refused_blank["message"]

@@ -18,13 +18,9 @@ from causerie.eval.runner import ITEMS, Runner, RunSpec, read_cache
 from causerie.eval.tasks import TASKS, get_task
 from causerie.eval.tasks.base import RunContext
 from causerie.sandbox.runner import Sandbox
+from unit.helpers import write_jsonl
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval-data"
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    return path
 
 
 def translation_rows(count: int) -> list[dict]:

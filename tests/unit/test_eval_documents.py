@@ -19,6 +19,7 @@ from causerie.eval.tasks import get_task
 from causerie.eval.tasks.grounded_qa import QUESTIONS, documents, holds_answer, normalize, score
 from causerie.eval.tasks.retrieval import first_rank, mrr, recall_at
 from causerie.store.document_records import PassageRecord
+from unit.helpers import write_jsonl
 
 LIMITS = Limits(max_bytes=1_000_000, chunk_tokens=120, max_chunks=1000)
 TOPICS = ["boulangerie pain farine levain four", "piscine natation bassin maillot nageurs",
@@ -26,12 +27,14 @@ TOPICS = ["boulangerie pain farine levain four", "piscine natation bassin maillo
           "jardin potager tomates arrosage graines", "train gare quai billet locomotive"]
 
 
-def write_jsonl(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    return path
-
-
 # --- retrieval ------------------------------------------------------------------------------------------------
+def run_retrieval(tmp_path: Path, rows: list[dict], embedder: FakeEmbedder) -> dict:
+    spec = RunSpec(task="retrieval", data=write_jsonl(tmp_path / "o.jsonl", rows), model="fake-embedder",
+                   split="all", concurrency=1, mode="naive")
+    return Runner(get_task("retrieval"), spec, NoModel(embedder.card()), tmp_path / "out", embedder=embedder,
+                  limits=LIMITS).run()
+
+
 def test_rank_metrics() -> None:
     assert first_rank([7, 3, 9, 3], 3) == 2 and first_rank([7, 9], 3) is None
     assert first_rank([1] * 10 + [3], 3) is None  # past the cutoff: not found
@@ -44,12 +47,8 @@ def test_rank_metrics() -> None:
 def test_each_summary_finds_its_own_article(tmp_path: Path) -> None:
     rows = [{"id": f"a{i}", "text": f"{topic}. " * 30, "summary": topic.split()[0] + " " + topic.split()[1]}
             for i, topic in enumerate(TOPICS)]
-    task = get_task("retrieval")
-    spec = RunSpec(task="retrieval", data=write_jsonl(tmp_path / "o.jsonl", rows), model="fake-embedder",
-                   split="all", concurrency=1, mode="naive")
     embedder = FakeEmbedder()
-    summary = Runner(task, spec, NoModel(embedder.card()), tmp_path / "out", embedder=embedder,
-                     limits=LIMITS).run()
+    summary = run_retrieval(tmp_path, rows, embedder)
     metrics = summary["metrics"]
     assert summary["complete"] and summary["rows"] == len(TOPICS)
     for method in ("hybrid", "vector", "text"):
@@ -62,12 +61,8 @@ def test_each_summary_finds_its_own_article(tmp_path: Path) -> None:
 
 def test_an_article_that_cannot_be_ingested_is_a_counted_failure(tmp_path: Path) -> None:
     rows = [{"id": "ok", "text": TOPICS[0], "summary": "pain"}, {"id": "empty", "text": "   ", "summary": "x"}]
-    task = get_task("retrieval")
-    spec = RunSpec(task="retrieval", data=write_jsonl(tmp_path / "o.jsonl", rows), model="fake-embedder",
-                   split="all", concurrency=1, mode="naive")
     embedder = FakeEmbedder()
-    summary = Runner(task, spec, NoModel(embedder.card()), tmp_path / "out", embedder=embedder,
-                     limits=LIMITS).run()
+    summary = run_retrieval(tmp_path, rows, embedder)
     assert summary["details"]["refused"] == 1 and summary["errors"] == 1
     assert summary["metrics"]["hybrid_recall@1"] == 50.0  # the refused row counts as a miss
 
@@ -78,7 +73,8 @@ def test_normalize_reads_prices_and_hours_as_words() -> None:
     assert normalize("À 19h15 !") == " a 19 h 15 "
     assert holds_answer("L'entrée coûte 4,20 euros [1].", ["4,20 €"])
     assert not holds_answer("Elle coûte 112 €.", ["12 €"])  # whole words only
-    assert holds_answer("Ouvert de 9 h à 13 h.", [["9 h", "13 h"]]) and not holds_answer("Ouvert à 9 h.", [["9 h", "13 h"]])
+    both = [["9 h", "13 h"]]
+    assert holds_answer("Ouvert de 9 h à 13 h.", both) and not holds_answer("Ouvert à 9 h.", both)
 
 
 def passage(filename: str, heading: str) -> PassageRecord:
@@ -117,12 +113,16 @@ def test_every_expected_section_is_a_heading_of_its_document() -> None:
     assert any("PIRATÉ" in block.text for block in parse(files["piscine.html"], "piscine.html").blocks)
 
 
+def run_grounded_qa(tmp_path: Path, engine: FakeEngine, mode: str) -> dict:
+    spec = RunSpec(task="grounded-qa", data=QUESTIONS, model="fake", split="dev", concurrency=1, mode=mode)
+    return Runner(get_task("grounded-qa"), spec, engine, tmp_path / "out", embedder=FakeEmbedder(),
+                  limits=LIMITS).run()
+
+
 def test_a_grounded_run_scores_every_kind(tmp_path: Path) -> None:
     """With a model that always says it does not know: the unanswerable are right, the answerable wrong."""
-    task = get_task("grounded-qa")
-    spec = RunSpec(task="grounded-qa", data=QUESTIONS, model="fake", split="dev", concurrency=1)
     engine = FakeEngine(replies=[not_found_answer("fr")] * 24)
-    summary = Runner(task, spec, engine, tmp_path / "out", embedder=FakeEmbedder(), limits=LIMITS).run()
+    summary = run_grounded_qa(tmp_path, engine, "skill")
     metrics = summary["metrics"]
     assert summary["complete"] and summary["rows"] == 12
     assert metrics["not_found_accuracy"] == 100.0 and metrics["answer_correct"] == 0.0
@@ -134,8 +134,6 @@ def test_a_grounded_run_scores_every_kind(tmp_path: Path) -> None:
 
 
 def test_the_closed_book_baseline_sees_no_documents(tmp_path: Path) -> None:
-    task = get_task("grounded-qa")
-    spec = RunSpec(task="grounded-qa", data=QUESTIONS, model="fake", split="dev", concurrency=1, mode="naive")
     engine = FakeEngine(replies=["Je ne sais pas."] * 12)
-    summary = Runner(task, spec, engine, tmp_path / "out", embedder=FakeEmbedder(), limits=LIMITS).run()
+    summary = run_grounded_qa(tmp_path, engine, "naive")
     assert summary["rows"] == 12 and all(len(request.messages or []) == 1 for request in engine.requests)
